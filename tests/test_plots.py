@@ -1,0 +1,59 @@
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+
+from digitlib.plots import plot_class_balance, plot_digit_grid
+
+
+def test_digit_grid_shows_each_digit_with_its_label(mnist):
+    fig = plot_digit_grid(mnist.x_train[:12], mnist.y_train[:12], columns=5)
+    assert isinstance(fig, Figure)
+    shown = [ax for ax in fig.axes if ax.images]
+    assert len(shown) == 12 and len(fig.axes) == 15  # 3 rows of 5, the last 3 left empty
+    assert [ax.get_title() for ax in shown] == [str(d) for d in mnist.y_train[:12]]
+    assert np.array_equal(shown[0].images[0].get_array(), mnist.x_train[0])
+    assert fig.texts[0].get_text()  # a title
+
+
+def test_digit_grid_accepts_a_channel_axis_and_no_labels():
+    fig = plot_digit_grid(np.zeros((3, 28, 28, 1), np.float32))
+    assert sum(1 for ax in fig.axes if ax.images) == 3
+    assert all(ax.get_title() == "" for ax in fig.axes)
+
+
+@pytest.mark.parametrize(
+    "images, labels, message",
+    [
+        (np.zeros((28, 28)), None, r"shape \(N, H, W\) or \(N, H, W, 1\) with N >= 1, got shape \(28, 28\)"),
+        (np.zeros((0, 28, 28)), None, "with N >= 1"),
+        (np.zeros((4, 28, 28)), np.arange(3), "4 images but 3 labels"),
+    ],
+)
+def test_digit_grid_rejects_bad_input(images, labels, message):
+    with pytest.raises(ValueError, match=message):
+        plot_digit_grid(images, labels)
+
+
+def test_class_balance_bars_are_the_shares():
+    y_train = np.array([0, 0, 1, 9], dtype=np.uint8)
+    y_test = np.arange(10)
+    fig = plot_class_balance(y_train, y_test)
+    ax = fig.axes[0]
+    heights = [patch.get_height() for patch in ax.patches]
+    assert heights[:10] == pytest.approx([50, 25] + [0] * 7 + [25])
+    assert heights[10:] == pytest.approx([10] * 10)
+    assert ax.get_xlabel() and ax.get_ylabel() and ax.get_title()
+
+
+@pytest.mark.parametrize(
+    "y_train, message",
+    [
+        (np.array([0.5, 1.0]), "y_train must be a 1-D array of integer class labels"),
+        (np.array([[1, 2]]), "y_train must be a 1-D array"),
+        (np.array([3, 12]), "y_train must hold digits 0-9, got values from 3 to 12"),
+        (np.array([], dtype=int), "must not be empty"),
+    ],
+)
+def test_class_balance_rejects_bad_labels(y_train, message):
+    with pytest.raises(ValueError, match=message):
+        plot_class_balance(y_train, np.arange(10))
