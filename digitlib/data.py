@@ -272,6 +272,17 @@ def load_mnist(
     )
 
 
+def split_validation(
+    x: np.ndarray, y: np.ndarray, size: int = 5000
+) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    """Hold out the last ``size`` training digits for validation; the test set is never touched."""
+    if len(x) != len(y):
+        raise ValueError(f"x and y must have the same length, got {len(x)} and {len(y)}")
+    if not 0 < size < len(x):
+        raise ValueError(f"size must be between 1 and {len(x) - 1} (one less than the digits given), got {size}")
+    return (x[:-size], y[:-size]), (x[-size:], y[-size:])
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command line: prefetch MNIST into the cache so that later runs work offline."""
     parser = argparse.ArgumentParser(prog="python -m digitlib.data", description=main.__doc__)

@@ -205,3 +205,21 @@ def test_prefetch_command(mnist, tmp_path, capsys):
     data.write_cache(mnist, cache)
     assert data.main(["--cache", str(cache)]) == 0
     assert "all four SHA-256 hashes match" in capsys.readouterr().out
+
+
+def test_split_validation_holds_out_the_last_digits():
+    x, y = np.arange(100).reshape(100, 1), np.arange(100)
+    (x_fit, y_fit), (x_val, y_val) = data.split_validation(x, y, size=10)
+    assert len(x_fit) == 90 and np.array_equal(y_val, np.arange(90, 100))
+    assert not set(y_fit) & set(y_val)
+
+
+@pytest.mark.parametrize("size, message", [(0, "between 1 and 99"), (100, r"between 1 and 99 \(one less than the digits given\), got 100")])
+def test_split_validation_rejects_impossible_sizes(size, message):
+    with pytest.raises(ValueError, match=message):
+        data.split_validation(np.zeros(100), np.zeros(100), size=size)
+
+
+def test_split_validation_rejects_mismatched_arrays():
+    with pytest.raises(ValueError, match="same length, got 100 and 99"):
+        data.split_validation(np.zeros(100), np.zeros(99))
