@@ -81,3 +81,127 @@ def plot_class_balance(y_train: np.ndarray, y_test: np.ndarray) -> Figure:
     fig.tight_layout()
     plt.close(fig)
     return fig
+
+
+def _check_digit_set(images: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    images = _check_images(images, labels)
+    labels = _check_labels(labels, "labels")
+    missing = sorted(set(range(10)) - set(np.unique(labels).tolist()))
+    if missing:
+        raise ValueError(f"labels must contain every digit 0-9; missing: {missing}")
+    return images, labels
+
+
+def plot_class_means(images: np.ndarray, labels: np.ndarray) -> Figure:
+    """The average image of each digit: where its writers put ink, on average."""
+    images, labels = _check_digit_set(images, labels)
+    fig, axes = plt.subplots(1, 10, figsize=(12, 1.9))
+    for digit, ax in enumerate(axes):
+        ax.imshow(images[labels == digit].mean(axis=0), cmap="magma")
+        ax.set_title(f"{digit} (n={np.sum(labels == digit):,})", fontsize=9)
+        ax.set_axis_off()
+    fig.suptitle("Mean image of each digit")
+    fig.tight_layout()
+    plt.close(fig)
+    return fig
+
+
+def plot_pixel_histogram(images: np.ndarray) -> Figure:
+    """Distribution of pixel values, background included and excluded (log scale)."""
+    images = _check_images(images)
+    values = images.ravel()
+    top = 255 if images.dtype == np.uint8 else 1.0
+    fig, axes = plt.subplots(1, 2, figsize=(10, 3.2))
+    axes[0].hist(values, bins=64, range=(0, top), color=PALETTE[0])
+    axes[0].set_yscale("log")
+    axes[0].set_title("All pixels (log scale)")
+    axes[1].hist(values[values > 0], bins=64, range=(0, top), color=PALETTE[1])
+    axes[1].set_title("Ink pixels only (value > 0)")
+    for ax in axes:
+        ax.set_xlabel("pixel value")
+        ax.set_ylabel("number of pixels")
+    fig.suptitle("How bright are MNIST's pixels?")
+    fig.tight_layout()
+    plt.close(fig)
+    return fig
+
+
+def plot_ink_heatmap(images: np.ndarray) -> Figure:
+    """Heat map of the share of images with ink at each pixel; pixels never used are outlined."""
+    images = _check_images(images)
+    share = (images > 0).mean(axis=0) * 100
+    fig, ax = plt.subplots(figsize=(5.4, 4.6))
+    sns.heatmap(share, ax=ax, cmap="viridis", square=True, cbar_kws={"label": "images with ink here (%)"},
+                xticklabels=4, yticklabels=4)  # fmt: skip
+    never = np.argwhere(share == 0)
+    ax.scatter(never[:, 1] + 0.5, never[:, 0] + 0.5, marker="x", s=12, color="white", linewidths=0.8,
+               label=f"never inked ({len(never)} pixels)")  # fmt: skip
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), frameon=False, fontsize=9)
+    ax.set_xlabel("column")
+    ax.set_ylabel("row")
+    ax.set_title(f"Where the ink falls, over {len(images):,} digits")
+    fig.tight_layout()
+    plt.close(fig)
+    return fig
+
+
+def plot_lookalikes(
+    images: np.ndarray, labels: np.ndarray, pairs: list[tuple[int, int]], *, examples: int = 4
+) -> Figure:
+    """For each pair of look-alike digits: examples of both, and where their mean images differ."""
+    images, labels = _check_digit_set(images, labels)
+    for a, b in pairs:
+        if not (0 <= a <= 9 and 0 <= b <= 9 and a != b):
+            raise ValueError(f"pairs must hold two different digits 0-9, got {(a, b)}")
+    columns = 2 * examples + 1
+    fig, axes = plt.subplots(len(pairs), columns, figsize=(1.15 * columns, 1.4 * len(pairs) + 0.5), squeeze=False)
+    for row, (a, b) in enumerate(pairs):
+        shown = [*images[labels == a][:examples], *images[labels == b][:examples]]
+        names = [str(a)] * examples + [str(b)] * examples
+        for ax, image, name in zip(axes[row], shown, names):
+            ax.imshow(image, cmap="gray")
+            ax.set_title(name, fontsize=10)
+        difference = images[labels == a].mean(axis=0) - images[labels == b].mean(axis=0)
+        limit = np.abs(difference).max()
+        axes[row, -1].imshow(difference, cmap="RdBu_r", vmin=-limit, vmax=limit)
+        axes[row, -1].set_title(f"mean {a} − mean {b}", fontsize=9)
+        for ax in axes[row]:
+            ax.set_axis_off()
+    fig.suptitle("Look-alike digits (red: more ink in the first, blue: in the second)")
+    fig.tight_layout()
+    plt.close(fig)
+    return fig
+
+
+def plot_digit_geometry(centers: np.ndarray, boxes: np.ndarray) -> Figure:
+    """Where the centres of mass lie, and how big the digits' bounding boxes are."""
+    centers, boxes = np.asarray(centers), np.asarray(boxes)
+    if centers.ndim != 2 or centers.shape[1] != 2:
+        raise ValueError(f"centers must have shape (N, 2) as centers_of_mass returns, got {centers.shape}")
+    if boxes.shape != (len(centers), 4):
+        raise ValueError(f"boxes must have shape ({len(centers)}, 4) as ink_bounding_boxes returns, got {boxes.shape}")
+    fig, axes = plt.subplots(1, 2, figsize=(10, 3.6))
+    bins = np.linspace(np.floor(centers.min()) - 0.5, np.ceil(centers.max()) + 0.5, 49)
+    for values, name, color in [(centers[:, 0], "row", PALETTE[0]), (centers[:, 1], "column", PALETTE[1])]:
+        axes[0].hist(values, bins=bins, histtype="step", linewidth=2, label=name, color=color)
+    axes[0].axvline(13.5, color="0.3", linestyle="--", linewidth=1, label="middle of the image (13.5)")
+    axes[0].set_xlabel("position of the centre of mass (pixel index)")
+    axes[0].set_ylabel("number of digits")
+    axes[0].set_title(f"Centres of mass of {len(centers):,} digits")
+    axes[0].legend(fontsize=9)
+    longest = boxes[:, 2:].max(axis=1)
+    sides = np.arange(boxes[:, 2:].min() - 1, longest.max() + 2)
+    for offset, (values, name, color) in enumerate(
+        [(boxes[:, 2], "height", PALETTE[0]), (boxes[:, 3], "width", PALETTE[1]), (longest, "longest side", PALETTE[2])]
+    ):
+        counts = np.array([np.sum(values == s) for s in sides])
+        axes[1].bar(sides + (offset - 1) * 0.28, counts, 0.28, label=name, color=color)
+    axes[1].set_yscale("log")
+    axes[1].set_xlabel("size of the bounding box (pixels)")
+    axes[1].set_ylabel("number of digits")
+    axes[1].set_xticks(sides[::2])
+    axes[1].set_title("Bounding boxes of the ink")
+    axes[1].legend(fontsize=9)
+    fig.tight_layout()
+    plt.close(fig)
+    return fig

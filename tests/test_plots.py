@@ -57,3 +57,62 @@ def test_class_balance_bars_are_the_shares():
 def test_class_balance_rejects_bad_labels(y_train, message):
     with pytest.raises(ValueError, match=message):
         plot_class_balance(y_train, np.arange(10))
+
+
+from digitlib.plots import (  # noqa: E402
+    plot_class_means,
+    plot_digit_geometry,
+    plot_ink_heatmap,
+    plot_lookalikes,
+    plot_pixel_histogram,
+)
+from digitlib.preprocess import centers_of_mass, ink_bounding_boxes  # noqa: E402
+
+
+def test_class_means_show_each_digits_average(mnist):
+    x, y = mnist.x_test[:2000], mnist.y_test[:2000]
+    fig = plot_class_means(x, y)
+    assert len(fig.axes) == 10
+    assert np.allclose(fig.axes[3].images[0].get_array(), x[y == 3].mean(axis=0))
+    assert fig.axes[3].get_title() == f"3 (n={np.sum(y == 3):,})"
+
+
+def test_class_means_need_every_digit():
+    with pytest.raises(ValueError, match=r"missing: \[2, 3, 4, 5, 6, 7, 8, 9\]"):
+        plot_class_means(np.zeros((2, 28, 28)), np.array([0, 1]))
+
+
+def test_pixel_histogram_counts_every_pixel(mnist):
+    x = mnist.x_test[:100]
+    fig = plot_pixel_histogram(x)
+    all_pixels, ink_only = fig.axes
+    assert sum(p.get_height() for p in all_pixels.patches) == x.size
+    assert sum(p.get_height() for p in ink_only.patches) == np.count_nonzero(x)
+
+
+def test_ink_heatmap_marks_never_inked_pixels():
+    images = np.zeros((4, 28, 28), np.uint8)
+    images[:, 5:20, 5:20] = 255
+    fig = plot_ink_heatmap(images)
+    ax = fig.axes[0]
+    assert len(ax.collections[-1].get_offsets()) == 28 * 28 - 15 * 15
+    assert "never inked (559 pixels)" in [t.get_text() for t in ax.get_legend().get_texts()]
+
+
+def test_lookalikes_show_pairs_and_differences(mnist):
+    fig = plot_lookalikes(mnist.x_test, mnist.y_test, [(4, 9), (1, 7)], examples=3)
+    assert len(fig.axes) == 2 * 7
+    assert fig.axes[6].get_title() == "mean 4 − mean 9"
+    with pytest.raises(ValueError, match=r"two different digits 0-9, got \(3, 3\)"):
+        plot_lookalikes(mnist.x_test, mnist.y_test, [(3, 3)])
+
+
+def test_digit_geometry_counts_every_digit(mnist):
+    x = mnist.x_test[:500]
+    fig = plot_digit_geometry(centers_of_mass(x), ink_bounding_boxes(x))
+    centres_ax, boxes_ax = fig.axes
+    assert len(centres_ax.patches) == 2  # one step histogram each for rows and columns
+    heights = [p.get_height() for p in boxes_ax.patches]
+    assert sum(heights) == 3 * 500  # height, width and longest side of every digit
+    with pytest.raises(ValueError, match=r"boxes must have shape \(500, 4\)"):
+        plot_digit_geometry(centers_of_mass(x), ink_bounding_boxes(x)[:10])
