@@ -205,3 +205,109 @@ def plot_digit_geometry(centers: np.ndarray, boxes: np.ndarray) -> Figure:
     fig.tight_layout()
     plt.close(fig)
     return fig
+
+
+def plot_filters(model, layer: str, *, channel: int = 0) -> Figure:
+    """The learned 3x3 kernels of a convolution layer (input ``channel`` of each filter)."""
+    kernels = model.get_layer(layer).get_weights()[0]  # (height, width, in_channels, filters)
+    if kernels.ndim != 4:
+        raise ValueError(f"layer {layer!r} is not a 2-D convolution (its kernel has shape {kernels.shape})")
+    if not 0 <= channel < kernels.shape[2]:
+        raise ValueError(f"channel must be between 0 and {kernels.shape[2] - 1}, got {channel}")
+    filters = kernels[:, :, channel, :]
+    count = filters.shape[-1]
+    columns = min(16, count)
+    rows = -(-count // columns)
+    limit = np.abs(filters).max()
+    fig, axes = plt.subplots(rows, columns, figsize=(0.75 * columns, 0.8 * rows + 0.6), squeeze=False)
+    for index, ax in enumerate(axes.flat):
+        ax.set_axis_off()
+        if index < count:
+            ax.imshow(filters[:, :, index], cmap="RdBu_r", vmin=-limit, vmax=limit)
+    fig.suptitle(f"The {count} learned filters of {layer} (red: positive weight, blue: negative)")
+    fig.tight_layout()
+    plt.close(fig)
+    return fig
+
+
+def plot_feature_maps(model, image: np.ndarray, layer: str, *, maps: int = 16) -> Figure:
+    """What the first ``maps`` filters of ``layer`` output for one input ``image`` of shape (28, 28, 1)."""
+    import keras
+
+    image = np.asarray(image, dtype=np.float32)
+    if image.shape != tuple(model.input_shape[1:]):
+        raise ValueError(f"image must have the model's input shape {model.input_shape[1:]}, got {image.shape}")
+    probe = keras.Model(model.inputs[0], model.get_layer(layer).output)
+    activations = np.asarray(probe(image[np.newaxis], training=False))[0]
+    if activations.ndim != 3:
+        raise ValueError(f"layer {layer!r} does not output feature maps (its output has shape {activations.shape})")
+    maps = min(maps, activations.shape[-1])
+    columns = min(8, maps)
+    rows = -(-maps // columns)
+    fig, axes = plt.subplots(rows, columns + 1, figsize=(1.3 * (columns + 1), 1.4 * rows + 0.5), squeeze=False)
+    for ax in axes.flat:
+        ax.set_axis_off()
+    axes[0, 0].imshow(image[:, :, 0], cmap="gray")
+    axes[0, 0].set_title("input", fontsize=9)
+    for index in range(maps):
+        ax = axes[index // columns, 1 + index % columns]
+        ax.imshow(activations[:, :, index], cmap="magma")
+        ax.set_title(f"filter {index}", fontsize=8)
+    height, width, channels = activations.shape
+    fig.suptitle(f"Feature maps of {layer}: {maps} of {channels}, each {height}x{width}")
+    fig.tight_layout()
+    plt.close(fig)
+    return fig
+
+
+def plot_learning_curves(history) -> Figure:
+    """Accuracy and loss per epoch, training versus validation, with the best validation epoch marked.
+
+    ``history``: what ``model.fit`` returns, or its ``.history`` dictionary.
+    """
+    curves = getattr(history, "history", history)
+    needed = {"accuracy", "val_accuracy", "loss", "val_loss"}
+    if not isinstance(curves, dict) or not needed <= set(curves):
+        raise ValueError(f"history must hold {sorted(needed)} (fit with validation data and the accuracy metric)")
+    epochs = np.arange(1, len(curves["loss"]) + 1)
+    best = int(np.argmax(curves["val_accuracy"])) + 1
+    fig, axes = plt.subplots(1, 2, figsize=(10, 3.6))
+    for ax, metric in zip(axes, ("accuracy", "loss")):
+        ax.plot(epochs, curves[metric], marker="o", color=PALETTE[0], label="training")
+        ax.plot(epochs, curves[f"val_{metric}"], marker="o", color=PALETTE[1], label="validation")
+        ax.axvline(best, color="0.4", linestyle=":", label=f"best validation epoch ({best})")
+        ax.set_xlabel("epoch")
+        ax.set_ylabel(metric)
+        ax.set_xticks(epochs)
+        ax.set_title(f"{metric.capitalize()} per epoch")
+        ax.legend(fontsize=9)
+    fig.tight_layout()
+    plt.close(fig)
+    return fig
+
+
+def plot_accuracy_by_condition(accuracies: dict[str, dict[str, float]], *, title: str | None = None) -> Figure:
+    """Grouped bars: ``accuracies[model][condition]`` in %, one group per condition, one bar per model."""
+    if not accuracies or not all(isinstance(v, dict) and v for v in accuracies.values()):
+        raise ValueError("accuracies must map each model name to a non-empty {condition: accuracy} dict")
+    conditions = list(next(iter(accuracies.values())))
+    for name, values in accuracies.items():
+        if list(values) != conditions:
+            raise ValueError(f"every model needs the same conditions {conditions}; {name!r} has {list(values)}")
+        if not all(0 <= v <= 1 for v in values.values()):
+            raise ValueError(f"accuracies must be fractions between 0 and 1; {name!r} has {values}")
+    width = 0.8 / len(accuracies)
+    positions = np.arange(len(conditions))
+    fig, ax = plt.subplots(figsize=(max(6, 1.6 * len(conditions)), 3.8))
+    for index, ((name, values), color) in enumerate(zip(accuracies.items(), PALETTE)):
+        heights = [values[c] * 100 for c in conditions]
+        bars = ax.bar(positions + (index - (len(accuracies) - 1) / 2) * width, heights, width, label=name, color=color)
+        ax.bar_label(bars, fmt="%.1f", fontsize=7, padding=1)
+    ax.set_xticks(positions, conditions)
+    ax.set_ylim(0, 105)
+    ax.set_ylabel("test accuracy (%)")
+    ax.set_title(title or "Accuracy by condition")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=len(accuracies), frameon=False, fontsize=9)
+    fig.tight_layout()
+    plt.close(fig)
+    return fig

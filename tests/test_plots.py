@@ -116,3 +116,64 @@ def test_digit_geometry_counts_every_digit(mnist):
     assert sum(heights) == 3 * 500  # height, width and longest side of every digit
     with pytest.raises(ValueError, match=r"boxes must have shape \(500, 4\)"):
         plot_digit_geometry(centers_of_mass(x), ink_bounding_boxes(x)[:10])
+
+
+from digitlib.models import build_baseline  # noqa: E402
+from digitlib.plots import plot_feature_maps, plot_filters, plot_learning_curves  # noqa: E402
+
+
+def test_filters_show_every_kernel():
+    model = build_baseline()
+    fig = plot_filters(model, "conv1")
+    shown = [ax for ax in fig.axes if ax.images]
+    assert len(shown) == 32
+    kernels = model.get_layer("conv1").get_weights()[0]
+    assert np.allclose(shown[5].images[0].get_array(), kernels[:, :, 0, 5])
+    with pytest.raises(ValueError, match="not a 2-D convolution"):
+        plot_filters(model, "dense")
+
+
+def test_feature_maps_of_one_digit(mnist):
+    model = build_baseline()
+    image = mnist.x_test[0][..., None] / np.float32(255)
+    fig = plot_feature_maps(model, image, "conv1", maps=8)
+    maps = [ax for ax in fig.axes if ax.images][1:]
+    assert len(maps) == 8 and maps[0].images[0].get_array().shape == (26, 26)
+    with pytest.raises(ValueError, match=r"input shape \(28, 28, 1\), got \(28, 28\)"):
+        plot_feature_maps(model, image[..., 0], "conv1")
+
+
+def test_learning_curves_mark_the_best_epoch():
+    history = {"accuracy": [0.8, 0.9, 0.95], "val_accuracy": [0.85, 0.93, 0.92], "loss": [1, 0.5, 0.3],
+               "val_loss": [0.9, 0.4, 0.45]}
+    fig = plot_learning_curves(history)
+    accuracy_ax = fig.axes[0]
+    assert list(accuracy_ax.lines[1].get_ydata()) == history["val_accuracy"]
+    assert "best validation epoch (2)" in [t.get_text() for t in accuracy_ax.get_legend().get_texts()]
+    with pytest.raises(ValueError, match="fit with validation data"):
+        plot_learning_curves({"loss": [1.0]})
+
+
+from digitlib.plots import plot_accuracy_by_condition  # noqa: E402
+
+
+def test_accuracy_by_condition_draws_one_bar_per_model_and_condition():
+    accuracies = {"a": {"clean": 0.99, "shifted": 0.5}, "b": {"clean": 0.98, "shifted": 0.9}}
+    fig = plot_accuracy_by_condition(accuracies)
+    ax = fig.axes[0]
+    heights = [p.get_height() for p in ax.patches]
+    assert heights == pytest.approx([99, 50, 98, 90])
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["clean", "shifted"]
+
+
+@pytest.mark.parametrize(
+    "accuracies, message",
+    [
+        ({}, "non-empty"),
+        ({"a": {"clean": 0.9}, "b": {"other": 0.9}}, "same conditions"),
+        ({"a": {"clean": 99.0}}, "fractions between 0 and 1"),
+    ],
+)
+def test_accuracy_by_condition_rejects_bad_input(accuracies, message):
+    with pytest.raises(ValueError, match=message):
+        plot_accuracy_by_condition(accuracies)
