@@ -1,6 +1,10 @@
-"""Measuring models: accuracy on digits distorted the way people's drawings differ from MNIST."""
+"""Measuring models: accuracy with its uncertainty, confusions, calibration, and robustness to
+digits distorted the way people's drawings differ from MNIST."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from statistics import NormalDist
 
 import numpy as np
 
@@ -16,13 +20,22 @@ def _check_inputs(inputs: np.ndarray) -> np.ndarray:
 
 
 def distort(
-    inputs: np.ndarray, *, shift: tuple[int, int] = (0, 0), rotate_degrees: float = 0.0, scale: float = 1.0
+    inputs: np.ndarray,
+    *,
+    shift: tuple[int, int] = (0, 0),
+    rotate_degrees: float = 0.0,
+    scale: float = 1.0,
+    thicken: float = 0.0,
 ) -> np.ndarray:
     """The same digits moved by ``shift`` = (down, right) pixels, turned anticlockwise by
-    ``rotate_degrees`` and resized by ``scale`` about the image centre; borders fill with black."""
+    ``rotate_degrees``, resized by ``scale`` about the image centre (borders fill with black),
+    and with strokes made thicker (``thicken`` up to 1: a full 3x3 grey dilation) or thinner
+    (down to -1: a full grey erosion)."""
     import keras
 
     inputs = _check_inputs(inputs)
+    if not -1 <= thicken <= 1:
+        raise ValueError(f"thicken must be between -1 and 1, got {thicken}")
     if not 0.2 <= scale <= 2.0:
         raise ValueError(f"scale must be between 0.2 and 2.0, got {scale}")
     if not -180 <= rotate_degrees <= 180:
@@ -40,6 +53,10 @@ def distort(
     out = inputs
     for step in steps:
         out = step(out, training=True)  # the factors are fixed, so "random" layers act deterministically
+    if thicken:
+        sign = 1 if thicken > 0 else -1
+        target = sign * keras.ops.max_pool(sign * out, 3, strides=1, padding="same")
+        out = out + abs(thicken) * (target - out)
     return np.clip(np.asarray(out, dtype=np.float32), 0.0, 1.0)
 
 
@@ -51,3 +68,106 @@ def accuracy(model, inputs: np.ndarray, labels: np.ndarray, *, batch_size: int =
         raise ValueError(f"labels must have shape ({len(inputs)},), one per input, got {labels.shape}")
     predictions = model.predict(inputs, batch_size=batch_size, verbose=0).argmax(axis=1)
     return float(np.mean(predictions == labels))
+
+
+def accuracy_interval(correct: int, total: int, confidence: float = 0.95) -> tuple[float, float]:
+    """Wilson score interval for an accuracy of ``correct`` out of ``total``."""
+    if total < 1 or not 0 <= correct <= total:
+        raise ValueError(f"need 0 <= correct <= total and total >= 1, got correct={correct}, total={total}")
+    if not 0 < confidence < 1:
+        raise ValueError(f"confidence must be between 0 and 1, got {confidence}")
+    z = NormalDist().inv_cdf(0.5 + confidence / 2)
+    p = correct / total
+    centre = (p + z**2 / (2 * total)) / (1 + z**2 / total)
+    half = z / (1 + z**2 / total) * np.sqrt(p * (1 - p) / total + z**2 / (4 * total**2))
+    return float(max(0.0, centre - half)), float(min(1.0, centre + half))
+
+
+def _check_labels_and_predictions(labels: np.ndarray, predictions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    labels, predictions = np.asarray(labels), np.asarray(predictions)
+    if labels.ndim != 1 or labels.shape != predictions.shape or labels.size == 0:
+        raise ValueError(
+            f"labels and predictions must be 1-D arrays of the same non-zero length, got shapes "
+            f"{labels.shape} and {predictions.shape}"
+        )
+    return labels, predictions
+
+
+def confusion_matrix(labels: np.ndarray, predictions: np.ndarray) -> np.ndarray:
+    """10x10 counts: row = true digit, column = predicted digit (scikit-learn's convention)."""
+    from sklearn.metrics import confusion_matrix as sklearn_confusion_matrix
+
+    labels, predictions = _check_labels_and_predictions(labels, predictions)
+    return sklearn_confusion_matrix(labels, predictions, labels=np.arange(10))
+
+
+def most_confused_pairs(matrix: np.ndarray, count: int = 5) -> list[tuple[int, int, int]]:
+    """The ``count`` largest off-diagonal cells as (true digit, predicted digit, how often)."""
+    matrix = np.asarray(matrix)
+    if matrix.shape != (10, 10):
+        raise ValueError(f"matrix must be a 10x10 confusion matrix, got shape {matrix.shape}")
+    off_diagonal = [(int(matrix[t, p]), t, p) for t in range(10) for p in range(10) if t != p and matrix[t, p]]
+    return [(t, p, n) for n, t, p in sorted(off_diagonal, key=lambda cell: (-cell[0], cell[1], cell[2]))[:count]]
+
+
+def per_class_report(labels: np.ndarray, predictions: np.ndarray):
+    """Precision, recall, F1 and support of each digit (scikit-learn's metrics) as a pandas DataFrame."""
+    import pandas as pd
+    from sklearn.metrics import precision_recall_fscore_support
+
+    labels, predictions = _check_labels_and_predictions(labels, predictions)
+    precision, recall, f1, support = precision_recall_fscore_support(
+        labels, predictions, labels=np.arange(10), zero_division=0
+    )
+    return pd.DataFrame(
+        {"precision": precision, "recall": recall, "f1": f1, "support": support},
+        index=pd.Index(np.arange(10), name="digit"),
+    )
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Confidence (the top probability) against accuracy, in equal-width confidence bins."""
+
+    bin_edges: np.ndarray  # (bins + 1,)
+    confidence: np.ndarray  # mean confidence per bin (NaN for an empty bin)
+    accuracy: np.ndarray  # accuracy per bin (NaN for an empty bin)
+    counts: np.ndarray  # digits per bin
+    expected_calibration_error: float  # sum over bins of |accuracy - confidence| weighted by count
+
+
+def calibration(probabilities: np.ndarray, labels: np.ndarray, bins: int = 10) -> Calibration:
+    """Reliability of a model's confidence over all given digits (the expected calibration error)."""
+    probabilities, labels = np.asarray(probabilities), np.asarray(labels)
+    if probabilities.ndim != 2 or probabilities.shape[1] != 10 or probabilities.shape[0] != len(labels):
+        raise ValueError(
+            f"probabilities must have shape (N, 10) with N = len(labels) = {len(labels)}, got {probabilities.shape}"
+        )
+    if bins < 1:
+        raise ValueError(f"bins must be a positive integer, got {bins}")
+    confidence = probabilities.max(axis=1)
+    correct = probabilities.argmax(axis=1) == labels
+    edges = np.linspace(0, 1, bins + 1)
+    index = np.clip(np.digitize(confidence, edges[1:-1], right=True), 0, bins - 1)
+    counts = np.bincount(index, minlength=bins)
+    with np.errstate(invalid="ignore"):
+        mean_confidence = np.bincount(index, weights=confidence, minlength=bins) / counts
+        bin_accuracy = np.bincount(index, weights=correct, minlength=bins) / counts
+    gaps = np.where(counts > 0, np.abs(bin_accuracy - mean_confidence), 0.0)
+    return Calibration(edges, mean_confidence, bin_accuracy, counts, float(np.sum(gaps * counts) / len(labels)))
+
+
+#: The distortions a robustness sweep can vary, with the argument of :func:`distort` each sets.
+SWEEPS = {
+    "shift (pixels right)": lambda v: {"shift": (0, int(v))},
+    "rotation (degrees)": lambda v: {"rotate_degrees": float(v)},
+    "scale (digit size)": lambda v: {"scale": float(v)},
+    "stroke (thinner < 0 < thicker)": lambda v: {"thicken": float(v)},
+}
+
+
+def robustness_sweep(model, inputs: np.ndarray, labels: np.ndarray, kind: str, values) -> np.ndarray:
+    """Accuracy of ``model`` on ``inputs`` distorted by each of ``values`` of one ``kind`` in SWEEPS."""
+    if kind not in SWEEPS:
+        raise ValueError(f"kind must be one of {list(SWEEPS)}, got {kind!r}")
+    return np.array([accuracy(model, distort(inputs, **SWEEPS[kind](v)), labels) for v in values])

@@ -71,3 +71,75 @@ def test_accuracy_counts_correct_answers(digits):
     assert accuracy(Always(3), digits, labels) == 0.25
     with pytest.raises(ValueError, match=r"labels must have shape \(40,\)"):
         accuracy(Always(3), digits, labels[:5])
+
+
+from digitlib.evaluate import (  # noqa: E402
+    accuracy_interval,
+    calibration,
+    confusion_matrix,
+    most_confused_pairs,
+    per_class_report,
+    robustness_sweep,
+)
+
+
+def test_thicken_and_thin_change_the_ink(digits):
+    ink = digits.sum()
+    assert distort(digits, thicken=1.0).sum() > 1.3 * ink
+    assert distort(digits, thicken=-1.0).sum() < 0.7 * ink
+    with pytest.raises(ValueError, match="thicken must be between -1 and 1, got 2"):
+        distort(digits, thicken=2)
+
+
+def test_wilson_interval_known_values():
+    # 9,900 of 10,000: the Wilson 95 % interval is 98.79 % to 99.18 % (worked out from the formula).
+    low, high = accuracy_interval(9900, 10000)
+    assert low == pytest.approx(0.98793, abs=1e-4) and high == pytest.approx(0.99177, abs=1e-4)
+    low, high = accuracy_interval(10, 10)
+    assert high == 1.0 and 0.69 < low < 0.73
+    with pytest.raises(ValueError, match="correct=11, total=10"):
+        accuracy_interval(11, 10)
+
+
+def test_confusion_matrix_and_most_confused_pairs():
+    labels = np.array([4, 4, 4, 9, 9, 1, 7, 7])
+    predictions = np.array([9, 9, 4, 4, 9, 1, 1, 7])
+    matrix = confusion_matrix(labels, predictions)
+    assert matrix.shape == (10, 10) and matrix.sum() == 8 and np.trace(matrix) == 4
+    assert matrix[4, 9] == 2 and matrix[9, 4] == 1 and matrix[7, 1] == 1
+    assert most_confused_pairs(matrix, 2) == [(4, 9, 2), (7, 1, 1)]
+    with pytest.raises(ValueError, match="same non-zero length"):
+        confusion_matrix(labels, predictions[:3])
+
+
+def test_per_class_report_by_hand():
+    labels = np.array([0, 0, 1, 1, 1, 2])
+    predictions = np.array([0, 1, 1, 1, 2, 2])
+    report = per_class_report(labels, predictions)
+    assert report.loc[0, "precision"] == 1.0 and report.loc[0, "recall"] == 0.5
+    assert report.loc[1, "precision"] == pytest.approx(2 / 3) and report.loc[1, "recall"] == pytest.approx(2 / 3)
+    assert report.loc[2, "f1"] == pytest.approx(2 / 3)  # precision 1/2, recall 1
+    assert report.loc[5, "support"] == 0 and len(report) == 10
+
+
+def test_calibration_by_hand():
+    probabilities = np.full((4, 10), 0.0)
+    probabilities[0, 3] = probabilities[1, 3] = 0.95  # two confident answers, one right
+    probabilities[2, 5] = probabilities[3, 5] = 0.55  # two hesitant answers, both right
+    labels = np.array([3, 2, 5, 5])
+    result = calibration(probabilities, labels, bins=10)
+    assert result.counts.sum() == 4 and result.counts[9] == 2 and result.counts[5] == 2
+    assert result.accuracy[9] == 0.5 and result.accuracy[5] == 1.0
+    # ECE = 2/4 * |0.5 - 0.95| + 2/4 * |1.0 - 0.55| = 0.45
+    assert result.expected_calibration_error == pytest.approx(0.45)
+    assert np.isnan(result.accuracy[0])
+    with pytest.raises(ValueError, match=r"shape \(N, 10\) with N = len\(labels\) = 3"):
+        calibration(probabilities, labels[:3])
+
+
+def test_robustness_sweep_uses_the_distortion(digits, mnist):
+    labels = mnist.y_test[:40]
+    constant = robustness_sweep(Always(int(labels[0])), digits, labels, "rotation (degrees)", [0, 10])
+    assert constant.tolist() == [np.mean(labels == labels[0])] * 2
+    with pytest.raises(ValueError, match="kind must be one of"):
+        robustness_sweep(Always(0), digits, labels, "blur", [1])
