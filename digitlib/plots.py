@@ -311,3 +311,77 @@ def plot_accuracy_by_condition(accuracies: dict[str, dict[str, float]], *, title
     fig.tight_layout()
     plt.close(fig)
     return fig
+
+
+def plot_confusion_matrix(matrix: np.ndarray, *, normalize: bool = False) -> Figure:
+    """Heat map of a 10x10 confusion matrix: counts, or each row as a share of its true digit (%)."""
+    matrix = np.asarray(matrix)
+    if matrix.shape != (10, 10):
+        raise ValueError(f"matrix must be a 10x10 confusion matrix, got shape {matrix.shape}")
+    rows = matrix.sum(axis=1, keepdims=True)
+    if normalize and np.any(rows == 0):
+        raise ValueError("cannot normalize: some true digit has no examples")
+    values = matrix / rows * 100 if normalize else matrix
+    fig, ax = plt.subplots(figsize=(6.4, 5.4))
+    sns.heatmap(values, ax=ax, annot=True, fmt=".1f" if normalize else "d", cmap="viridis", square=True,
+                annot_kws={"fontsize": 7}, robust=True,
+                cbar_kws={"label": "% of the true digit" if normalize else "number of digits"})  # fmt: skip
+    ax.set_xlabel("predicted digit")
+    ax.set_ylabel("true digit")
+    ax.set_title("Confusion matrix" + (" (each row sums to 100 %)" if normalize else f" ({matrix.sum():,} digits)"))
+    fig.tight_layout()
+    plt.close(fig)
+    return fig
+
+
+def plot_reliability_diagram(calibration) -> Figure:
+    """Accuracy against confidence per bin (a :class:`digitlib.evaluate.Calibration`), with the counts."""
+    edges, counts = calibration.bin_edges, calibration.counts
+    centres = (edges[:-1] + edges[1:]) / 2
+    width = edges[1] - edges[0]
+    filled = counts > 0
+    fig, (ax, ax_counts) = plt.subplots(2, 1, figsize=(5.5, 6), sharex=True, gridspec_kw={"height_ratios": [3, 1]})
+    ax.bar(centres[filled], calibration.accuracy[filled], width * 0.9, color=PALETTE[0], label="accuracy in the bin")
+    ax.plot([0, 1], [0, 1], color="0.3", linestyle="--", label="perfect calibration")
+    ax.plot(calibration.confidence[filled], calibration.accuracy[filled], "o", color=PALETTE[1],
+            label="mean confidence in the bin")  # fmt: skip
+    ax.set_ylabel("accuracy")
+    ax.set_title(f"Reliability diagram (expected calibration error {calibration.expected_calibration_error:.2%})")
+    ax.legend(fontsize=9, loc="upper left")
+    ax_counts.bar(centres, counts, width * 0.9, color=PALETTE[2])
+    ax_counts.set_yscale("log")
+    ax_counts.set_xlabel("confidence (probability of the predicted digit)")
+    ax_counts.set_ylabel("digits")
+    ax_counts.set_xlim(0, 1)
+    fig.tight_layout()
+    plt.close(fig)
+    return fig
+
+
+def plot_robustness_curves(sweeps: dict[str, dict[str, tuple]]) -> Figure:
+    """One panel per distortion: accuracy (%) against its strength, one curve per model.
+
+    ``sweeps[model][kind] = (values, accuracies)``, as :func:`digitlib.evaluate.robustness_sweep` gives.
+    """
+    if not sweeps or not all(isinstance(v, dict) and v for v in sweeps.values()):
+        raise ValueError("sweeps must map each model name to a non-empty {kind: (values, accuracies)} dict")
+    kinds = list(next(iter(sweeps.values())))
+    for name, per_kind in sweeps.items():
+        if list(per_kind) != kinds:
+            raise ValueError(f"every model needs the same kinds {kinds}; {name!r} has {list(per_kind)}")
+        for kind, (values, accuracies) in per_kind.items():
+            if len(values) != len(accuracies):
+                raise ValueError(f"{name!r}, {kind!r}: {len(values)} values but {len(accuracies)} accuracies")
+    fig, axes = plt.subplots(1, len(kinds), figsize=(3.6 * len(kinds), 3.4), squeeze=False, sharey=True)
+    for ax, kind in zip(axes[0], kinds):
+        for (name, per_kind), color in zip(sweeps.items(), PALETTE):
+            values, accuracies = per_kind[kind]
+            ax.plot(values, np.asarray(accuracies) * 100, marker="o", color=color, label=name)
+        ax.set_xlabel(kind)
+        ax.grid(alpha=0.3)
+    axes[0, 0].set_ylabel("test accuracy (%)")
+    axes[0, 0].legend(fontsize=9)
+    fig.suptitle("Accuracy as the test digits are distorted")
+    fig.tight_layout()
+    plt.close(fig)
+    return fig

@@ -177,3 +177,37 @@ def test_accuracy_by_condition_draws_one_bar_per_model_and_condition():
 def test_accuracy_by_condition_rejects_bad_input(accuracies, message):
     with pytest.raises(ValueError, match=message):
         plot_accuracy_by_condition(accuracies)
+
+
+from digitlib.evaluate import calibration  # noqa: E402
+from digitlib.plots import plot_confusion_matrix, plot_reliability_diagram, plot_robustness_curves  # noqa: E402
+
+
+def test_confusion_matrix_heat_map_counts_and_shares():
+    matrix = np.diag(np.full(10, 9)) + np.eye(10, k=1, dtype=int)
+    fig = plot_confusion_matrix(matrix)
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert texts[0] == "9" and texts[1] == "1" and len(texts) == 100
+    normalized = plot_confusion_matrix(matrix, normalize=True)
+    assert [t.get_text() for t in normalized.axes[0].texts][:2] == ["90.0", "10.0"]
+    with pytest.raises(ValueError, match="10x10"):
+        plot_confusion_matrix(np.zeros((3, 3)))
+
+
+def test_reliability_diagram_shows_filled_bins_and_the_error():
+    probabilities = np.full((4, 10), 0.0)
+    probabilities[:2, 3], probabilities[2:, 5] = 0.95, 0.55
+    result = calibration(probabilities, np.array([3, 2, 5, 5]))
+    fig = plot_reliability_diagram(result)
+    accuracy_ax = fig.axes[0]
+    assert sorted(p.get_height() for p in accuracy_ax.patches) == [0.5, 1.0]
+    assert "45.00%" in accuracy_ax.get_title()
+
+
+def test_robustness_curves_one_line_per_model_and_kind():
+    sweeps = {m: {"shift": ([0, 2, 4], [0.99, 0.9, 0.5]), "rotation": ([0, 20], [0.99, 0.8])} for m in ("a", "b")}
+    fig = plot_robustness_curves(sweeps)
+    assert len(fig.axes) == 2 and all(len(ax.lines) == 2 for ax in fig.axes)
+    assert list(fig.axes[0].lines[0].get_ydata()) == pytest.approx([99, 90, 50])
+    with pytest.raises(ValueError, match="3 values but 2 accuracies"):
+        plot_robustness_curves({"a": {"shift": ([0, 1, 2], [1, 1])}})
