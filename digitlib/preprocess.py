@@ -65,3 +65,102 @@ def make_dataset(
     if shuffle:
         dataset = dataset.shuffle(len(images), seed=seed, reshuffle_each_iteration=True)
     return dataset.batch(batch_size).prefetch(tf.data.AUTOTUNE)
+
+
+# --- drawings: from a canvas to what MNIST looks like --------------------------------
+
+#: MNIST's recipe: the longest side of the ink fits 20 pixels, in a 28x28 image, with the
+#: centre of mass at (14, 14) in pixel-index coordinates (see "Exploring the digits").
+DIGIT_BOX = 20
+IMAGE_SIZE = 28
+CENTRE = 14.0
+#: Stroke width of MNIST's digits, in pixels of the 28x28 image.
+MNIST_STROKE = 2.8
+
+
+class EmptyDrawingError(ValueError):
+    """The drawing holds no ink, so there is no digit to recognise."""
+
+
+def _grey_drawing(image: np.ndarray) -> np.ndarray:
+    image = np.asarray(image)
+    if image.dtype != np.uint8:
+        raise ValueError(f"the drawing must be a uint8 image (0-255, white ink on black), got dtype {image.dtype}")
+    if image.ndim == 3 and image.shape[2] in (3, 4):
+        grey = image[..., :3].astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32)
+        if image.shape[2] == 4:  # transparent pixels hold no ink
+            grey *= image[..., 3] / np.float32(255)
+    elif image.ndim == 2:
+        grey = image.astype(np.float32)
+    else:
+        raise ValueError(f"the drawing must have shape (H, W), (H, W, 3) or (H, W, 4), got shape {image.shape}")
+    if min(grey.shape) < IMAGE_SIZE:
+        raise ValueError(f"the drawing must be at least {IMAGE_SIZE}x{IMAGE_SIZE} pixels, got {grey.shape[0]}x{grey.shape[1]}")
+    return grey / 255
+
+
+def stroke_width(mask: np.ndarray) -> float:
+    """Typical width in pixels of the strokes in a boolean ink mask (1 for a one-pixel line)."""
+    from scipy import ndimage
+
+    mask = np.asarray(mask, dtype=bool)
+    if not mask.any():
+        raise EmptyDrawingError("the mask holds no ink")
+    depth = ndimage.distance_transform_edt(np.pad(mask, 1))[1:-1, 1:-1]
+    ridge = mask & (depth >= ndimage.maximum_filter(depth, size=3))  # the middle of each stroke
+    return float(2 * np.median(depth[ridge]) - 1)
+
+
+def _fit_and_centre(ink: np.ndarray) -> np.ndarray:
+    """Scale cropped ink (values in [0, 1]) so its longest side is 20 px, anti-aliased, and place it
+    in 28x28 with its centre of mass at (14, 14), as MNIST did (to a fraction of a pixel here, so
+    that a drawing's prediction does not jump as its centre crosses a pixel boundary)."""
+    from PIL import Image
+    from scipy import ndimage
+
+    height, width = ink.shape
+    factor = DIGIT_BOX / max(height, width)
+    size = (max(1, round(width * factor)), max(1, round(height * factor)))
+    method = Image.Resampling.BOX if factor < 1 else Image.Resampling.BILINEAR
+    small = np.asarray(Image.fromarray(ink.astype(np.float32), mode="F").resize(size, method), dtype=np.float32)
+    small = np.clip(small, 0, 1)
+    out = np.zeros((IMAGE_SIZE, IMAGE_SIZE), np.float32)
+    top, left = (IMAGE_SIZE - small.shape[0]) // 2, (IMAGE_SIZE - small.shape[1]) // 2
+    out[top : top + small.shape[0], left : left + small.shape[1]] = small
+    offset = CENTRE - np.array(ndimage.center_of_mass(out))
+    offset = np.clip(offset, [-top, -left], [IMAGE_SIZE - top - small.shape[0], IMAGE_SIZE - left - small.shape[1]])
+    return np.clip(ndimage.shift(out, offset, order=1, mode="constant"), 0, 1).astype(np.float32)
+
+
+def _crop(mask: np.ndarray) -> tuple[slice, slice]:
+    rows, columns = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
+    return slice(rows[0], rows[-1] + 1), slice(columns[0], columns[-1] + 1)
+
+
+def canvas_to_mnist(image: np.ndarray) -> np.ndarray:
+    """Turn a drawing into what an MNIST digit looks like: a (28, 28) float32 array in [0, 1].
+
+    ``image``: uint8 of shape (H, W), (H, W, 3) or (H, W, 4), at least 28x28, white ink on black.
+    Crops to the ink, redraws the strokes at MNIST's width (so thin and fat pens give the same
+    digit), fits the longest side into 20 px with anti-aliasing, and centres the result by its
+    centre of mass in 28x28.  Raises :class:`EmptyDrawingError` for a drawing without ink.
+    """
+    from scipy import ndimage
+
+    grey = _grey_drawing(image)
+    if grey.max() == 0:
+        raise EmptyDrawingError("the drawing is empty: draw a digit first")
+    mask = grey >= 0.5 * grey.max()
+    mask = mask[_crop(mask)]
+    scale = DIGIT_BOX / max(mask.shape)  # from drawing pixels to MNIST pixels
+    target = MNIST_STROKE / scale  # MNIST's stroke width, in drawing pixels
+    width = stroke_width(mask)
+    if width > target:  # a fat pen: keep the middle of each stroke
+        depth = ndimage.distance_transform_edt(np.pad(mask, 1))[1:-1, 1:-1]
+        thinner = depth > (width - target) / 2
+        mask = thinner if thinner.any() else mask
+    elif width < target:  # a thin pen: widen every stroke
+        margin = int(np.ceil((target - width) / 2)) + 1
+        padded = np.pad(mask, margin)
+        mask = ndimage.distance_transform_edt(~padded) <= (target - width) / 2
+    return _fit_and_centre(mask[_crop(mask)].astype(np.float32))

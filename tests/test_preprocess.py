@@ -75,3 +75,108 @@ def test_make_dataset_validates_input():
         make_dataset(np.zeros(3), np.zeros(2))
     with pytest.raises(ValueError, match="batch_size must be a positive integer, got 0"):
         make_dataset(np.zeros(3), np.zeros(3), batch_size=0)
+
+
+from digitlib.preprocess import EmptyDrawingError, canvas_to_mnist, stroke_width  # noqa: E402
+
+
+def segment(size, pen, start, end):
+    """A canvas of ``size`` x ``size`` with one straight stroke of width ``pen`` from start to end (x, y)."""
+    rows, columns = np.mgrid[:size, :size]
+    points = np.stack([columns, rows], axis=-1).astype(float)
+    a, b = np.array(start, float), np.array(end, float)
+    t = np.clip(((points - a) @ (b - a)) / max((b - a) @ (b - a), 1e-9), 0, 1)
+    distance = np.linalg.norm(points - (a + t[..., None] * (b - a)), axis=-1)
+    return np.where(distance <= pen / 2, 255, 0).astype(np.uint8)
+
+
+def check_mnist_like(out):
+    assert out.shape == (28, 28) and out.dtype == np.float32
+    assert 0 <= out.min() and out.max() <= 1 and out.max() > 0.9
+    pixels = np.rint(out * 255).astype(np.uint8)[None]
+    assert ink_bounding_boxes(pixels)[0, 2:].max() in (19, 20, 21)
+    assert np.all(np.abs(centers_of_mass(pixels)[0] - 14) <= 0.75)
+
+
+def test_blank_drawing_raises_empty_drawing_error():
+    with pytest.raises(EmptyDrawingError, match="empty"):
+        canvas_to_mnist(np.zeros((280, 280), np.uint8))
+    assert issubclass(EmptyDrawingError, ValueError)
+
+
+def test_full_drawing_becomes_a_centred_square():
+    out = canvas_to_mnist(np.full((100, 100), 255, np.uint8))
+    check_mnist_like(out)
+    assert out[5:23, 5:23].min() > 0.9 and out.sum() == pytest.approx(400, abs=20)
+
+
+def test_single_dot_becomes_a_centred_blob():
+    image = np.zeros((280, 280), np.uint8)
+    image[30, 250] = 255
+    out = canvas_to_mnist(image)
+    check_mnist_like(out)
+
+
+def test_one_pixel_line_gets_mnist_stroke_width():
+    out = canvas_to_mnist(segment(280, 1, (140, 20), (140, 260)))
+    check_mnist_like(out)
+    assert 1.5 <= np.sum(out[14] > 0.5) <= 4  # a few pixels across, like MNIST's 1s
+
+
+@pytest.mark.parametrize("pen", [2, 8, 20])
+def test_thin_and_fat_pens_give_the_same_digit(pen):
+    reference = canvas_to_mnist(segment(280, 4, (90, 40), (170, 240)))
+    out = canvas_to_mnist(segment(280, pen, (90, 40), (170, 240)))
+    assert np.abs(out - reference).mean() < 0.03
+
+
+def test_small_corner_digit_matches_big_centred_digit():
+    big = canvas_to_mnist(segment(280, 10, (60, 40), (220, 250)))
+    small = canvas_to_mnist(segment(280, 3, (10, 10), (42, 52)))
+    assert np.abs(big - small).mean() < 0.05
+
+
+@pytest.mark.parametrize("channels", ["grey", "rgb", "rgba"])
+def test_grey_rgb_and_rgba_give_the_same_result(channels):
+    grey = segment(200, 6, (50, 30), (150, 170))
+    if channels == "rgb":
+        image = np.repeat(grey[..., None], 3, axis=2)
+    elif channels == "rgba":  # white ink where opaque; the transparent rest is no ink whatever its colour
+        image = np.dstack([np.full_like(grey, 255)] * 3 + [grey])
+    else:
+        image = grey
+    assert np.allclose(canvas_to_mnist(image), canvas_to_mnist(grey), atol=1 / 255)
+
+
+@pytest.mark.parametrize("size", [28, 1000])
+def test_tiny_and_huge_canvases(size):
+    out = canvas_to_mnist(segment(size, max(1, size // 40), (size * 0.3, size * 0.1), (size * 0.6, size * 0.9)))
+    check_mnist_like(out)
+
+
+def test_mnist_digits_redrawn_large_come_back(mnist):
+    digits = mnist.x_test[:20]
+    for digit in digits:
+        canvas = np.kron(digit, np.ones((10, 10), np.uint8))  # the digit drawn on a 280x280 canvas
+        out = canvas_to_mnist(canvas)
+        assert np.corrcoef(out.ravel(), digit.ravel() / 255)[0, 1] > 0.7
+
+
+@pytest.mark.parametrize(
+    "image, message",
+    [
+        (np.zeros((280, 280), np.float32), "uint8 image .* got dtype float32"),
+        (np.zeros((280, 280, 2), np.uint8), r"shape \(H, W\), \(H, W, 3\) or \(H, W, 4\), got shape \(280, 280, 2\)"),
+        (np.zeros((20, 300), np.uint8), "at least 28x28 pixels, got 20x300"),
+    ],
+)
+def test_canvas_to_mnist_rejects_bad_input(image, message):
+    with pytest.raises(ValueError, match=message):
+        canvas_to_mnist(image)
+
+
+def test_stroke_width_of_known_strokes():
+    assert stroke_width(segment(100, 1, (50, 10), (50, 90)) > 0) == pytest.approx(1, abs=0.5)
+    assert stroke_width(segment(100, 9, (50, 10), (50, 90)) > 0) == pytest.approx(9, abs=1)
+    with pytest.raises(EmptyDrawingError):
+        stroke_width(np.zeros((5, 5), bool))
