@@ -164,3 +164,51 @@ def canvas_to_mnist(image: np.ndarray) -> np.ndarray:
         padded = np.pad(mask, margin)
         mask = ndimage.distance_transform_edt(~padded) <= (target - width) / 2
     return _fit_and_centre(mask[_crop(mask)].astype(np.float32))
+
+
+def _check_strokes(strokes) -> list[np.ndarray]:
+    checked = []
+    for index, stroke in enumerate(strokes):
+        points = np.asarray(stroke, dtype=np.float64)
+        if points.size == 0:
+            continue
+        if points.ndim != 2 or points.shape[1] != 2 or not np.all(np.isfinite(points)):
+            raise ValueError(
+                f"stroke {index} must be a sequence of (x, y) points with finite coordinates, got shape {points.shape}"
+            )
+        checked.append(points)
+    if not checked:
+        raise EmptyDrawingError("the drawing is empty: draw a digit first")
+    return checked
+
+
+def strokes_to_mnist(strokes, *, supersample: int = 8) -> np.ndarray:
+    """Redraw recorded pen strokes as an MNIST digit: a (28, 28) float32 array in [0, 1].
+
+    ``strokes``: a list of strokes, each a sequence of (x, y) points in any pixel coordinates.
+    The strokes are scaled so the digit's longest side is 20 px and redrawn with MNIST's
+    stroke width (2.8 px) at ``supersample`` times the resolution, then averaged down
+    (anti-aliasing) and centred by centre of mass.  Whatever pen drew them, size and position
+    no longer matter.  Raises :class:`EmptyDrawingError` when there is no point at all.
+    """
+    from PIL import Image, ImageDraw
+
+    points = _check_strokes(strokes)
+    everything = np.concatenate(points)
+    low = everything.min(axis=0)
+    extent = float((everything.max(axis=0) - low).max())
+    pen = MNIST_STROKE * supersample
+    box = DIGIT_BOX * supersample
+    factor = (box - pen) / extent if extent > 0 else 0.0
+    size = np.ceil((everything.max(axis=0) - low) * factor + pen).astype(int) + 1
+    canvas = Image.new("L", (int(size[0]), int(size[1])), 0)
+    draw = ImageDraw.Draw(canvas)
+    radius = pen / 2
+    for stroke in points:
+        xy = (stroke - low) * factor + radius
+        if len(xy) > 1:
+            draw.line([tuple(p) for p in xy], fill=255, width=round(pen), joint="curve")
+        for x, y in (xy[0], xy[-1]):  # round caps
+            draw.ellipse((x - radius, y - radius, x + radius, y + radius), fill=255)
+    ink = np.asarray(canvas, dtype=np.float32) / 255
+    return _fit_and_centre(ink[_crop(ink > 0)])

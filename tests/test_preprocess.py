@@ -180,3 +180,39 @@ def test_stroke_width_of_known_strokes():
     assert stroke_width(segment(100, 9, (50, 10), (50, 90)) > 0) == pytest.approx(9, abs=1)
     with pytest.raises(EmptyDrawingError):
         stroke_width(np.zeros((5, 5), bool))
+
+
+from digitlib.preprocess import strokes_to_mnist  # noqa: E402
+
+SEVEN = [[(70, 50), (210, 50), (120, 250)]]
+
+
+def test_strokes_become_an_mnist_like_digit():
+    check_mnist_like(strokes_to_mnist(SEVEN))
+
+
+def test_strokes_ignore_size_and_position():
+    big = strokes_to_mnist(SEVEN)
+    small_in_a_corner = strokes_to_mnist([[(x / 5 + 3, y / 5 + 200) for x, y in SEVEN[0]]])
+    assert np.abs(big - small_in_a_corner).max() < 0.02
+
+
+def test_strokes_match_the_same_drawing_as_an_image():
+    image = np.maximum(segment(280, 3, (70, 50), (210, 50)), segment(280, 3, (210, 50), (120, 250)))
+    assert np.corrcoef(canvas_to_mnist(image).ravel(), strokes_to_mnist(SEVEN).ravel())[0, 1] > 0.9
+
+
+def test_a_single_tap_is_a_digit_sized_dot():
+    check_mnist_like(strokes_to_mnist([[(40, 40)]]))
+
+
+@pytest.mark.parametrize("strokes", [[], [[]], [[], []]])
+def test_no_points_is_an_empty_drawing(strokes):
+    with pytest.raises(EmptyDrawingError, match="empty"):
+        strokes_to_mnist(strokes)
+
+
+@pytest.mark.parametrize("strokes", [[[(1, 2, 3)]], [[(1, np.nan)]], [[1, 2, 3]]])
+def test_malformed_strokes_are_refused(strokes):
+    with pytest.raises(ValueError, match=r"stroke 0 must be a sequence of \(x, y\) points"):
+        strokes_to_mnist(strokes)
