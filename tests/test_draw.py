@@ -1,0 +1,81 @@
+import numpy as np
+import pytest
+
+from digitlib.draw import SIZE, DigitPad
+
+
+def circle(cx, cy, rx, ry, points=40):
+    angles = np.linspace(0, 2 * np.pi, points)
+    return [[(cx + rx * np.sin(a), cy - ry * np.cos(a)) for a in angles]]
+
+
+DIGITS = {
+    "a big 1 in the middle": (1, [[(140, 30), (140, 250)]]),
+    "a small 1 at the left": (1, [[(30, 100), (30, 160)]]),
+    "a big 0": (0, circle(140, 140, 80, 110)),
+    "a small 0 in a corner": (0, circle(230, 40, 20, 28)),
+    "a 7": (7, [[(70, 50), (210, 50), (120, 250)]]),
+    "a crossed 7, low and right": (7, [[(160, 160), (260, 160), (200, 270)], [(180, 215), (250, 215)]]),
+}
+
+
+@pytest.fixture(scope="module")
+def pad():
+    return DigitPad()
+
+
+@pytest.mark.parametrize("name", DIGITS)
+def test_pad_recognises_drawn_digits(pad, name):
+    digit, strokes = DIGITS[name]
+    pad.clear()
+    pad.draw(strokes)
+    assert pad.prediction == digit, f"{name}: predicted {pad.prediction}, probabilities {np.round(pad.probabilities, 3)}"
+    assert pad.probabilities.shape == (10,) and pad.probabilities.sum() == pytest.approx(1, abs=1e-4)
+    assert pad.strokes == [[tuple(map(float, p)) for p in s] for s in strokes]
+    assert f">{digit}<" in pad._prediction_html.value
+
+
+def test_clear_empties_the_pad(pad):
+    pad.draw(DIGITS["a 7"][1])
+    pad.clear()
+    assert pad.prediction is None and pad.probabilities is None and pad.strokes == []
+    assert "><" in pad._prediction_html.value  # the prediction element is empty
+    assert not pad.preview.any()
+
+
+def test_moving_without_pressing_draws_nothing(pad):
+    pad.clear()
+    pad._move(10, 10)
+    assert pad.strokes == [] and pad.prediction is None
+
+
+def test_widget_layout_and_css_classes(pad):
+    assert "digit-pad" in pad._dom_classes
+    assert "digit-pad-prediction" in pad._prediction_html._dom_classes
+    assert pad.canvas.width == pad.canvas.height == SIZE
+    assert pad.canvas.layout.width == pad.canvas.layout.height == f"{SIZE}px"  # never stretched to the cell
+
+
+def test_preview_is_what_the_model_sees(pad):
+    pad.clear()
+    pad.draw(DIGITS["a big 0"][1])
+    assert pad.preview.shape == (28, 28) and pad.preview.max() > 0.9
+    assert "data:image/png;base64," in pad._preview.value
+
+
+def test_malformed_strokes_are_refused(pad):
+    with pytest.raises(ValueError, match=r"stroke 0 must be a non-empty sequence of \(x, y\) points"):
+        pad.draw([[]])
+
+
+def test_errors_show_in_the_widget(pad, monkeypatch):
+    def broken(image):
+        raise RuntimeError("the model is broken")
+
+    pad.clear()
+    monkeypatch.setattr(pad, "_predict_probabilities", broken)
+    handler = pad._guarded(pad._end)
+    pad._start(10, 10)
+    with pytest.raises(RuntimeError):
+        handler()
+    assert "the model is broken" in pad._errors.value
