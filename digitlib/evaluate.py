@@ -171,3 +171,64 @@ def robustness_sweep(model, inputs: np.ndarray, labels: np.ndarray, kind: str, v
     if kind not in SWEEPS:
         raise ValueError(f"kind must be one of {list(SWEEPS)}, got {kind!r}")
     return np.array([accuracy(model, distort(inputs, **SWEEPS[kind](v)), labels) for v in values])
+
+
+# --- digits as people draw them ---------------------------------------------------------
+
+
+def redraw_on_canvas(
+    digit: np.ndarray, *, size: float, centre: tuple[float, float], pen: float, canvas_size: int = 280
+) -> np.ndarray:
+    """An MNIST digit drawn again on a black ``canvas_size`` square canvas: its longest side
+    ``size`` pixels, centred at ``centre`` = (x, y), with strokes ``pen`` pixels wide."""
+    from PIL import Image
+    from scipy import ndimage
+
+    from digitlib.preprocess import DIGIT_BOX, stroke_width
+
+    digit = np.asarray(digit)
+    if digit.shape != (28, 28) or digit.dtype != np.uint8:
+        raise ValueError(f"digit must be a uint8 MNIST digit of shape (28, 28), got {digit.dtype} {digit.shape}")
+    if not 4 <= size <= canvas_size or pen <= 0:
+        raise ValueError(f"size must be between 4 and {canvas_size} and pen positive, got size={size}, pen={pen}")
+    factor = size / DIGIT_BOX
+    side = max(1, round(28 * factor))
+    big = np.asarray(Image.fromarray(digit).resize((side, side), Image.Resampling.BILINEAR)) >= 128
+    width = stroke_width(big)
+    margin = int(np.ceil(max(pen - width, 0) / 2)) + 1
+    big = np.pad(big, margin)
+    if width > pen:
+        thinner = ndimage.distance_transform_edt(big) > (width - pen) / 2
+        big = thinner if thinner.any() else big
+    else:
+        big = ndimage.distance_transform_edt(~big) <= (pen - width) / 2
+    canvas = np.zeros((canvas_size, canvas_size), np.uint8)
+    top, left = round(centre[1] - big.shape[0] / 2), round(centre[0] - big.shape[1] / 2)
+    rows = slice(max(top, 0), min(top + big.shape[0], canvas_size))
+    columns = slice(max(left, 0), min(left + big.shape[1], canvas_size))
+    canvas[rows, columns] = np.where(big[rows.start - top : rows.stop - top, columns.start - left : columns.stop - left], 255, 0)
+    return canvas
+
+
+def random_redraws(digits: np.ndarray, rng: np.random.Generator, canvas_size: int = 280) -> list[np.ndarray]:
+    """Each digit redrawn at a random size (15 % to 65 % of the canvas), a random place where it
+    fits, and a random pen (3 % to 20 % of the digit's size, at least 2 px)."""
+    canvases = []
+    for digit in digits:
+        size = rng.uniform(0.15, 0.65) * canvas_size
+        pen = max(2.0, rng.uniform(0.03, 0.2) * size)
+        half = (size + pen) / 2 * 1.2  # room for the digit's width and the pen
+        centre = rng.uniform(half, max(half, canvas_size - half), size=2)
+        canvases.append(redraw_on_canvas(digit, size=size, centre=tuple(centre), pen=pen, canvas_size=canvas_size))
+    return canvases
+
+
+def naive_resize(canvas: np.ndarray) -> np.ndarray:
+    """The original demo's preprocessing: the whole canvas shrunk to 28x28, nothing else."""
+    from PIL import Image
+
+    canvas = np.asarray(canvas)
+    if canvas.ndim != 2 or canvas.dtype != np.uint8:
+        raise ValueError(f"canvas must be a 2-D uint8 image, got {canvas.dtype} of shape {canvas.shape}")
+    small = Image.fromarray(canvas).resize((28, 28), Image.Resampling.BOX)
+    return np.asarray(small, dtype=np.float32) / 255

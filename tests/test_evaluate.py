@@ -143,3 +143,50 @@ def test_robustness_sweep_uses_the_distortion(digits, mnist):
     assert constant.tolist() == [np.mean(labels == labels[0])] * 2
     with pytest.raises(ValueError, match="kind must be one of"):
         robustness_sweep(Always(0), digits, labels, "blur", [1])
+
+
+from digitlib.evaluate import naive_resize, random_redraws, redraw_on_canvas  # noqa: E402
+
+
+def test_redraw_puts_the_digit_where_asked(mnist):
+    canvas = redraw_on_canvas(mnist.x_test[0], size=100, centre=(200, 80), pen=6)
+    assert canvas.shape == (280, 280) and canvas.dtype == np.uint8
+    top, left, height, width = ink_bounding_boxes(canvas[None])[0]
+    assert 90 <= max(height, width) <= 115
+    assert abs(top + height / 2 - 80) < 20 and abs(left + width / 2 - 200) < 20
+    assert 4 <= stroke_width_of(canvas) <= 9
+
+
+def stroke_width_of(canvas):
+    from digitlib.preprocess import stroke_width
+
+    return stroke_width(canvas > 0)
+
+
+def test_redraw_changes_the_pen(mnist):
+    thin = redraw_on_canvas(mnist.x_test[1], size=200, centre=(140, 140), pen=3)
+    fat = redraw_on_canvas(mnist.x_test[1], size=200, centre=(140, 140), pen=25)
+    assert stroke_width_of(thin) < 6 < 18 < stroke_width_of(fat)
+
+
+def test_redraw_validates(mnist):
+    with pytest.raises(ValueError, match=r"uint8 MNIST digit of shape \(28, 28\)"):
+        redraw_on_canvas(mnist.x_test[0] / 255, size=100, centre=(140, 140), pen=5)
+    with pytest.raises(ValueError, match="size must be between 4 and 280"):
+        redraw_on_canvas(mnist.x_test[0], size=400, centre=(140, 140), pen=5)
+
+
+def test_random_redraws_stay_on_the_canvas(mnist):
+    canvases = random_redraws(mnist.x_test[:20], np.random.default_rng(0))
+    boxes = ink_bounding_boxes(np.stack(canvases))
+    assert len(canvases) == 20 and boxes[:, 2:].max(axis=1).min() >= 0.1 * 280
+    assert np.all(boxes[:, :2] > 0) and np.all(boxes[:, :2] + boxes[:, 2:] < 280)  # nothing cut off
+
+
+def test_naive_resize_shrinks_the_whole_canvas():
+    canvas = np.zeros((280, 280), np.uint8)
+    canvas[:40, :40] = 255  # ink in the top-left corner only
+    small = naive_resize(canvas)
+    assert small.shape == (28, 28) and small[:4, :4].min() == 1.0 and small[4:, 4:].max() == 0
+    with pytest.raises(ValueError, match="2-D uint8 image"):
+        naive_resize(canvas.astype(float))
