@@ -215,3 +215,24 @@ class DigitPad(widgets.HBox):
                 self.canvas.fill_circle(*stroke[0], PEN / 2)
                 if len(stroke) > 1:
                     self.canvas.stroke_lines(stroke)
+
+
+def _loop(cx: float, cy: float, rx: float, ry: float, start: float = 0.0, points: int = 32) -> list[Point]:
+    angles = start + np.linspace(0, 2 * np.pi, points)
+    return [(cx + rx * float(np.sin(a)), cy - ry * float(np.cos(a))) for a in angles]
+
+
+def example_strokes() -> dict[int, list[list[Point]]]:
+    """One hand-made drawing of each digit, as strokes in canvas pixels, for demos and tests."""
+    return {
+        0: [_loop(140, 145, 70, 105)],
+        1: [[(115, 75), (150, 40), (150, 250)]],
+        2: [[(80, 95), (110, 50), (170, 48), (200, 90), (190, 140), (80, 250), (215, 250)]],
+        3: [[(80, 60), (190, 60), (125, 130), (190, 170), (185, 230), (130, 255), (75, 230)]],
+        4: [[(170, 250), (170, 40), (60, 175), (220, 175)]],
+        5: [[(200, 45), (95, 45), (85, 130), (160, 118), (200, 170), (180, 235), (120, 255), (75, 230)]],
+        6: [[(185, 45), (120, 85), (88, 170), (100, 240), (160, 252), (195, 200), (170, 150), (110, 150), (88, 195)]],
+        7: [[(70, 50), (210, 50), (120, 250)]],
+        8: [_loop(140, 88, 45, 45, np.pi), _loop(140, 190, 58, 60)],
+        9: [_loop(140, 95, 50, 50, np.pi / 2) + [(190, 95), (185, 250)]],
+    }
