@@ -8,12 +8,13 @@ BIN    := $(VENV)/bin
 # Quick profile for the tests: small subsets, one epoch (see book/preface.md).
 TEST_ENV := DIGITLIB_PROFILE=quick
 
-.PHONY: help setup data book test unit notebooks clean
+.PHONY: help setup data book test unit notebooks bench clean
 .DEFAULT_GOAL := help
 
 help:
 	@echo "make book   set everything up, then build the book into _build/html (full profile)"
 	@echo "make test   set everything up, then run the unit tests and every chapter (quick profile)"
+	@echo "make bench  set everything up, then print the course's benchmark numbers"
 	@echo "make setup  only create .venv and prefetch MNIST"
 	@echo "make clean  remove the build and the virtual environment"
 
@@ -51,6 +52,10 @@ unit: $(VENV)/.installed
 
 notebooks: $(VENV)/.installed
 	$(TEST_ENV) $(BIN)/python -m pytest --nbval-lax --nbval-current-env --nbval-cell-timeout=600 -p no:cacheprovider notebooks
+
+bench: setup
+	$(BIN)/python benchmarks/pretrained_accuracy.py
+	$(BIN)/python benchmarks/pad_latency.py
 
 clean:
 	rm -rf _build $(VENV) *.egg-info

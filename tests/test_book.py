@@ -1,0 +1,46 @@
+"""The book's sources: chapters stored clean, listed in the table of contents, and one repository URL."""
+
+import json
+import re
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+CHAPTERS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+
+
+def repository_url() -> str:
+    return yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]["url"]
+
+
+def test_every_chapter_is_in_the_table_of_contents():
+    toc = (ROOT / "_toc.yml").read_text()
+    listed = re.findall(r"file: (notebooks/\S+)", toc)
+    assert listed == [f"notebooks/{p.stem}" for p in CHAPTERS]
+
+
+def test_chapters_are_stored_without_outputs():
+    for path in CHAPTERS:
+        cells = json.loads(path.read_text())["cells"]
+        dirty = [i for i, c in enumerate(cells) if c["cell_type"] == "code" and (c["outputs"] or c["execution_count"])]
+        assert not dirty, f"{path.name}: cells {dirty} carry outputs"
+
+
+def test_every_chapter_installs_digitlib_from_the_repository_when_missing():
+    url = repository_url()
+    for path in CHAPTERS:
+        first_code = next(c for c in json.loads(path.read_text())["cells"] if c["cell_type"] == "code")
+        source = "".join(first_code["source"])
+        assert 'find_spec("digitlib") is None' in source and f"git+{url}" in source, path.name
+
+
+def test_all_links_to_the_repository_agree_with_config():
+    url = repository_url()
+    owner_repo = url.removeprefix("https://github.com/")
+    files = [*CHAPTERS, ROOT / "README.md", *sorted((ROOT / "book").glob("*.md"))]
+    for path in files:
+        for found in re.findall(r"github\.com/([\w.-]+/[\w.-]+)", path.read_text()):
+            assert found == owner_repo, f"{path.name} links to {found}, _config.yml says {owner_repo}"
+        for found in re.findall(r"/(?:v2/)?gh/([\w.-]+/[\w.-]+)/", path.read_text()):
+            assert found == owner_repo, f"{path.name} links to {found}, _config.yml says {owner_repo}"
