@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 # Quick profile for the tests: small subsets, one epoch (see book/preface.md).
 TEST_ENV := DIGITLIB_PROFILE=quick
 
-.PHONY: help setup data book test unit notebooks bench clean
+.PHONY: help setup data browser book test unit notebooks e2e bench clean
 .DEFAULT_GOAL := help
 
 help:
@@ -45,10 +45,20 @@ book: setup
 	$(BIN)/jupyter-book build --warningiserror --nitpick --keep-going .
 	@echo "The book is at _build/html/index.html"
 
-test: setup unit notebooks
+test: setup browser unit notebooks e2e
 
 unit: $(VENV)/.installed
 	$(BIN)/python -m pytest tests
+
+# The browser tests drive Debian's chromium (never a browser downloaded by Playwright).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "Installing Debian's chromium for the browser tests"; \
+		apt-get update -qq && apt-get install -y -qq chromium >/dev/null; } || { \
+		echo "Could not install chromium: run 'apt-get install chromium' as root, then make test again"; exit 1; }
+
+e2e: $(VENV)/.installed browser
+	$(BIN)/python -m pytest -p no:cacheprovider tests/e2e
 
 notebooks: $(VENV)/.installed
 	$(TEST_ENV) $(BIN)/python -m pytest --nbval-lax --nbval-current-env --nbval-cell-timeout=600 -p no:cacheprovider notebooks
