@@ -8,12 +8,13 @@ BIN    := $(VENV)/bin
 # Quick profile for the tests: small subsets, one epoch (see book/preface.md).
 TEST_ENV := DIGITLIB_PROFILE=quick
 
-.PHONY: help setup data browser book test unit notebooks e2e bench clean
+.PHONY: help setup data browser book test unit notebooks e2e bench app clean
 .DEFAULT_GOAL := help
 
 help:
 	@echo "make book   set everything up, then build the book into _build/html (full profile)"
 	@echo "make test   set everything up, then run the unit tests and every chapter (quick profile)"
+	@echo "make app    set everything up, then serve the drawing pad as a page of its own (Voila)"
 	@echo "make bench  set everything up, then print the course's benchmark numbers"
 	@echo "make setup  only create .venv and prefetch MNIST"
 	@echo "make clean  remove the build and the virtual environment"
@@ -66,6 +67,10 @@ notebooks: $(VENV)/.installed
 bench: setup
 	$(BIN)/python benchmarks/pretrained_accuracy.py
 	$(BIN)/python benchmarks/pad_latency.py
+
+# The pad as a standalone web app: open the address Voila prints.
+app: setup
+	$(BIN)/voila app/digit_pad.ipynb --no-browser --port=$${PORT:-8866}
 
 clean:
 	rm -rf _build $(VENV) *.egg-info

@@ -100,3 +100,27 @@ def jupyterlab(tmp_path_factory):
                 server.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 server.kill()
+
+
+@pytest.fixture(scope="session")
+def voila_app():
+    """The standalone pad (make app) served by Voila on a free port with a token."""
+    port, token = free_port(), "e2e-" + os.urandom(8).hex()
+    log = ARTIFACTS / "voila.log"
+    ARTIFACTS.mkdir(exist_ok=True)
+    command = [
+        sys.executable, "-m", "voila", str(ROOT / "app" / "digit_pad.ipynb"), "--no-browser",
+        f"--port={port}", "--Voila.ip=127.0.0.1", f"--token={token}",
+    ]  # fmt: skip
+    with open(log, "w") as output:
+        server = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, cwd=ROOT,
+                                  env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"})  # fmt: skip
+        try:
+            wait_for_port(port, server, log)
+            yield f"http://127.0.0.1:{port}/?token={token}"
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                server.kill()

@@ -1,8 +1,6 @@
-"""The drawing chapter in a real JupyterLab, drawn on with a real mouse."""
+"""The drawing pad in a real browser, drawn on with a real mouse: in JupyterLab and in the Voila app."""
 
-from pathlib import Path
-
-import pytest
+import re
 
 from tests.e2e.conftest import ARTIFACTS
 
@@ -30,22 +28,8 @@ def draw(page, canvas, strokes) -> None:
         page.mouse.up()
 
 
-def test_draw_digits_on_the_pad_in_jupyterlab(page, jupyterlab):
-    url, token = jupyterlab
-    page.goto(f"{url}/lab/tree/{CHAPTER}?token={token}")
-    page.wait_for_selector(".jp-Notebook .jp-Cell .cm-content", timeout=120_000)
-    page.locator(".jp-Notebook").first.click()
-    page.click("text=Run", timeout=30_000)  # the Run menu, as a reader would use it
-    page.click("text=Run All Cells", timeout=30_000)
-    pad = page.locator(".digit-pad").first
-    pad.wait_for(timeout=300_000)
+def draw_digits_and_clear(page, pad, screenshot: str) -> None:
     canvas = pad.locator("canvas").first
-    page.wait_for_function(
-        f"document.querySelector('{PREDICTION}') && document.querySelector('{PREDICTION}').textContent.trim() !== ''",
-        timeout=300_000,
-    )  # the chapter drew on the pad from code; now clear it and draw by hand
-    pad.get_by_role("button", name="Clear").click()
-    page.wait_for_function(f"document.querySelector('{PREDICTION}').textContent.trim() === ''", timeout=30_000)
     bars = pad.locator(".digit-pad-probabilities")
     for expected, strokes in DRAWINGS:
         before = bars.inner_html()
@@ -53,9 +37,41 @@ def test_draw_digits_on_the_pad_in_jupyterlab(page, jupyterlab):
         page.wait_for_function(
             f"document.querySelector('{PREDICTION}').textContent.trim() === '{expected}'", timeout=30_000
         )
-        assert bars.inner_html() != before, "the probability chart did not change"
+        page.wait_for_function(
+            "before => document.querySelector('.digit-pad-probabilities').innerHTML !== before", arg=before,
+            timeout=10_000,
+        )  # the probability chart changed too
         if expected == "7":
             ARTIFACTS.mkdir(exist_ok=True)
-            pad.screenshot(path=str(ARTIFACTS / "pad-in-jupyterlab.png"))
+            pad.screenshot(path=str(ARTIFACTS / screenshot))
         pad.get_by_role("button", name="Clear").click()
         page.wait_for_function(f"document.querySelector('{PREDICTION}').textContent.trim() === ''", timeout=30_000)
+
+
+def test_draw_digits_on_the_pad_in_jupyterlab(page, jupyterlab):
+    url, token = jupyterlab
+    page.goto(f"{url}/lab/tree/{CHAPTER}?token={token}")
+    page.wait_for_selector(".jp-Notebook .jp-Cell .cm-content", timeout=120_000)
+    page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=120_000)  # the kernel is ready
+    page.locator(".jp-Notebook").first.click()
+    # Run > Run All Cells, as a reader would
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click(timeout=30_000)
+    page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click(timeout=30_000)
+    pad = page.locator(".digit-pad").first
+    pad.wait_for(timeout=300_000)
+    page.wait_for_function(
+        f"document.querySelector('{PREDICTION}') && document.querySelector('{PREDICTION}').textContent.trim() !== ''",
+        timeout=300_000,
+    )  # the chapter drew on the pad from code; now clear it and draw by hand
+    pad.get_by_role("button", name="Clear").click()
+    page.wait_for_function(f"document.querySelector('{PREDICTION}').textContent.trim() === ''", timeout=30_000)
+    draw_digits_and_clear(page, pad, "pad-in-jupyterlab.png")
+
+
+def test_draw_digits_in_the_voila_app(page, voila_app):
+    page.goto(voila_app)
+    pad = page.locator(".digit-pad").first
+    pad.wait_for(timeout=180_000)
+    assert page.get_by_text("from digitlib.draw import DigitPad").count() == 0  # no code shown
+    assert pad.locator(PREDICTION).inner_text().strip() == ""
+    draw_digits_and_clear(page, pad, "pad-in-voila.png")
