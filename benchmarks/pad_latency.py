@@ -2,7 +2,7 @@
 
 Pad path: recorded strokes -> strokes_to_mnist -> the traced single-image predictor.
 Naive path (the original demo's): strokes rasterized on the 280x280 canvas -> whole canvas
-resized to 28x28 -> model.predict.  Both are timed on the same drawings, interleaved, so their
+resized to 28x28 -> model.predict.  Both are timed on the same drawings in one run, so their
 ratio holds on a noisy machine.
 
 Run: .venv/bin/python benchmarks/pad_latency.py
@@ -64,17 +64,19 @@ def main() -> None:
     correct = {"pad path": 0, "naive path": 0}
     predict(strokes_to_mnist(drawings[0][1]))  # trace once before timing
     model.predict(np.zeros((1, 28, 28, 1), np.float32), verbose=0)
+    # One path at a time over all drawings: interleaving them lets model.predict's busy thread
+    # pools slow down the next call of the other path.
     for digit, strokes in drawings:
         start = time.perf_counter()
         probabilities = predict(strokes_to_mnist(strokes))
         times["pad path"].append(time.perf_counter() - start)
         correct["pad path"] += int(np.argmax(probabilities) == digit)
-
+    for digit, strokes in drawings:
         pad._strokes = [list(s) for s in strokes]
         start = time.perf_counter()
         pad._predict()
         times["pad path + widget update"].append(time.perf_counter() - start)
-
+    for digit, strokes in drawings:
         start = time.perf_counter()
         probabilities = model.predict(naive_resize(rasterize(strokes))[None, :, :, None], verbose=0)[0]
         times["naive path"].append(time.perf_counter() - start)

@@ -207,8 +207,8 @@ def strokes_to_mnist(strokes, *, supersample: int = 8) -> np.ndarray:
     for stroke in points:
         xy = (stroke - low) * factor + radius
         if len(xy) > 1:
-            draw.line([tuple(p) for p in xy], fill=255, width=round(pen), joint="curve")
-        for x, y in (xy[0], xy[-1]):  # round caps
+            draw.line(xy.ravel().tolist(), fill=255, width=round(pen))
+        for x, y in xy:  # round caps and joints (PIL's own curved joints are slow)
             draw.ellipse((x - radius, y - radius, x + radius, y + radius), fill=255)
     ink = np.asarray(canvas, dtype=np.float32) / 255
     return _fit_and_centre(ink[_crop(ink > 0)])
