@@ -6,6 +6,7 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -36,6 +37,24 @@ def wait_for_port(port: int, process: subprocess.Popen, log: Path, seconds: floa
         except OSError:
             time.sleep(0.3)
     raise TimeoutError(f"nothing listened on port {port} within {seconds} s; see {log}")
+
+
+@contextmanager
+def running_server(command: list[str], port: int, log_name: str, **popen):
+    """Start a server, wait until it listens on ``port``, and always stop it afterwards."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    log = ARTIFACTS / log_name
+    with open(log, "w") as output:
+        server = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, **popen)
+        try:
+            wait_for_port(port, server, log)
+            yield
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                server.kill()
 
 
 @pytest.fixture(scope="session")
@@ -76,8 +95,6 @@ def jupyterlab(tmp_path_factory):
     root = tmp_path_factory.mktemp("lab")
     shutil.copytree(ROOT / "notebooks", root / "notebooks")
     port, token = free_port(), "e2e-" + os.urandom(8).hex()
-    log = ARTIFACTS / "jupyterlab.log"
-    ARTIFACTS.mkdir(exist_ok=True)
     settings = root / "lab-settings" / "@jupyterlab" / "apputils-extension"
     settings.mkdir(parents=True)
     (settings / "notification.jupyterlab-settings").write_text('{"fetchNews": "false", "checkForUpdates": false}')
@@ -89,38 +106,17 @@ def jupyterlab(tmp_path_factory):
         sys.executable, "-m", "jupyterlab", "--allow-root", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
     ]  # fmt: skip
-    with open(log, "w") as output:
-        server = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, env=env)
-        try:
-            wait_for_port(port, server, log)
-            yield f"http://127.0.0.1:{port}", token
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                server.kill()
+    with running_server(command, port, "jupyterlab.log", env=env):
+        yield f"http://127.0.0.1:{port}", token
 
 
 @pytest.fixture(scope="session")
 def voila_app():
     """The standalone pad (make app) served by Voila on a free port with a token."""
     port, token = free_port(), "e2e-" + os.urandom(8).hex()
-    log = ARTIFACTS / "voila.log"
-    ARTIFACTS.mkdir(exist_ok=True)
     command = [
         sys.executable, "-m", "voila", str(ROOT / "app" / "digit_pad.ipynb"), "--no-browser",
         f"--port={port}", "--Voila.ip=127.0.0.1", f"--token={token}",
     ]  # fmt: skip
-    with open(log, "w") as output:
-        server = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, cwd=ROOT,
-                                  env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"})  # fmt: skip
-        try:
-            wait_for_port(port, server, log)
-            yield f"http://127.0.0.1:{port}/?token={token}"
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                server.kill()
+    with running_server(command, port, "voila.log", cwd=ROOT, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}):
+        yield f"http://127.0.0.1:{port}/?token={token}"

@@ -51,7 +51,7 @@ def draw_digits_and_clear(page, pad, screenshot: str) -> None:
 def test_draw_digits_on_the_pad_in_jupyterlab(page, jupyterlab):
     url, token = jupyterlab
     page.goto(f"{url}/lab/tree/{CHAPTER}?token={token}")
-    page.wait_for_selector(".jp-Notebook .jp-Cell .cm-content", timeout=120_000)
+    page.locator(".jp-Notebook .jp-CodeCell .cm-content").first.wait_for(timeout=120_000)  # rendered markdown hides its editor
     page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=120_000)  # the kernel is ready
     page.locator(".jp-Notebook").first.click()
     # Run > Run All Cells, as a reader would
