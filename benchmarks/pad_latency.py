@@ -9,13 +9,13 @@ Run: .venv/bin/python benchmarks/pad_latency.py
 """
 
 import os
-import platform
 import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import numpy as np  # noqa: E402
 from PIL import Image, ImageDraw  # noqa: E402
+from report import report  # noqa: E402
 
 from digitlib.draw import PEN, SIZE, DigitPad, example_strokes  # noqa: E402
 from digitlib.evaluate import naive_resize  # noqa: E402
@@ -50,11 +50,6 @@ def rasterize(strokes) -> np.ndarray:
     return np.asarray(canvas)
 
 
-def percentiles(seconds: list[float]) -> str:
-    ms = np.asarray(seconds) * 1000
-    return f"{np.percentile(ms, 50):8.2f} {np.percentile(ms, 95):8.2f}"
-
-
 def main() -> None:
     model = load_pretrained()
     predict = single_image_predictor(model)
@@ -82,14 +77,15 @@ def main() -> None:
         times["naive path"].append(time.perf_counter() - start)
         correct["naive path"] += int(np.argmax(probabilities) == digit)
 
-    print(f"{DRAWINGS} drawings on {platform.machine()} with {os.cpu_count()} CPU cores (milliseconds)")
-    print(f"{'path':26} {'p50':>8} {'p95':>8}  accuracy")
-    for name, seconds in times.items():
-        accuracy = f"{correct[name] / DRAWINGS:7.1%}" if name in correct else ""
-        print(f"{name:26} {percentiles(seconds)}  {accuracy}")
+    rows = [
+        [name, f"{np.percentile(seconds, 50) * 1000:.2f}", f"{np.percentile(seconds, 95) * 1000:.2f}",
+         f"{correct[name] / DRAWINGS:.1%}" if name in correct else ""]
+        for name, seconds in times.items()
+    ]  # fmt: skip
     ratio = np.median(times["naive path"]) / np.median(times["pad path"])
-    print(f"the pad path is {ratio:.0f} times faster at the median")
-
+    report("pad_latency", f"Prediction latency over {DRAWINGS} drawings (milliseconds)",
+           ["path", "p50 ms", "p95 ms", "accuracy"], rows,
+           f"The pad path is {ratio:.0f} times faster at the median.")  # fmt: skip
 
 if __name__ == "__main__":
     main()

@@ -1,0 +1,54 @@
+"""What every benchmark shares: print a table, and write it with the date, machine and command as JSON.
+
+The JSON files in benchmarks/results/ are committed; the book's Results page is generated from them.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import platform
+import sys
+from pathlib import Path
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def machine() -> dict[str, object]:
+    """The machine and software a benchmark ran on."""
+    import keras
+
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return {
+        "processor": platform.processor() or platform.machine(),
+        "cpu_cores": os.cpu_count(),
+        "memory_gib": round(memory, 1),
+        "system": platform.platform(terse=True),
+        "python": platform.python_version(),
+        "keras": keras.__version__,
+        "backend": keras.backend.backend(),
+    }
+
+
+def report(name: str, title: str, columns: list[str], rows: list[list[object]], notes: str = "") -> None:
+    """Print ``rows`` as a table under ``title`` and save them to results/``name``.json."""
+    widths = [max(len(str(c)), *(len(str(r[i])) for r in rows)) for i, c in enumerate(columns)]
+    print(f"\n{title}")
+    for line in [columns, *rows]:
+        print("  ".join(str(v).ljust(w) for v, w in zip(line, widths)).rstrip())
+    if notes:
+        print(notes)
+    RESULTS.mkdir(exist_ok=True)
+    record = {
+        "title": title,
+        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "command": "python " + " ".join([f"benchmarks/{Path(sys.argv[0]).name}", *sys.argv[1:]]),
+        "machine": machine(),
+        "columns": columns,
+        "rows": rows,
+        "notes": notes,
+    }
+    path = RESULTS / f"{name}.json"
+    path.write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n")
+    print(f"(saved to {path.relative_to(RESULTS.parent.parent)})")
