@@ -120,3 +120,15 @@ def voila_app():
     ]  # fmt: skip
     with running_server(command, port, "voila.log", cwd=ROOT, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}):
         yield f"http://127.0.0.1:{port}/?token={token}"
+
+
+@pytest.fixture(scope="session")
+def built_book():
+    """The book as `make book-quick` builds it (quick profile), served over HTTP on a free port."""
+    html = ROOT / "_build" / "quick" / "_build" / "html"
+    if not (html / "index.html").exists():
+        pytest.fail(f"no built book at {html}: run `make book-quick` first (`make e2e` does it)")
+    port = free_port()
+    command = [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(html)]
+    with running_server(command, port, "book-server.log"):
+        yield f"http://127.0.0.1:{port}"
