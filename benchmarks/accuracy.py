@@ -4,17 +4,13 @@ Run: .venv/bin/python benchmarks/accuracy.py
 (The baseline's and the augmented networks' accuracies come from benchmarks/training.py.)
 """
 
-import os
+import numpy as np
+from report import report
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-
-import numpy as np  # noqa: E402
-from report import report  # noqa: E402
-
-from digitlib.data import load_mnist  # noqa: E402
-from digitlib.evaluate import accuracy_interval  # noqa: E402
-from digitlib.models import load_pretrained  # noqa: E402
-from digitlib.preprocess import to_model_input  # noqa: E402
+from digitlib.data import load_mnist
+from digitlib.evaluate import accuracy_interval
+from digitlib.models import load_pretrained
+from digitlib.preprocess import to_model_input
 
 # Published test accuracies on the same 10,000 digits: quoted, not measured here.
 REFERENCES = [

@@ -8,19 +8,16 @@ ratio holds on a noisy machine.
 Run: .venv/bin/python benchmarks/pad_latency.py
 """
 
-import os
 import time
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+import numpy as np
+from PIL import Image, ImageDraw
+from report import report
 
-import numpy as np  # noqa: E402
-from PIL import Image, ImageDraw  # noqa: E402
-from report import report  # noqa: E402
-
-from digitlib.draw import PEN, SIZE, DigitPad, example_strokes  # noqa: E402
-from digitlib.evaluate import naive_resize  # noqa: E402
-from digitlib.models import load_pretrained, single_image_predictor  # noqa: E402
-from digitlib.preprocess import strokes_to_mnist  # noqa: E402
+from digitlib.draw import PEN, SIZE, DigitPad, example_strokes
+from digitlib.evaluate import naive_resize
+from digitlib.models import load_pretrained, single_image_predictor
+from digitlib.preprocess import strokes_to_mnist
 
 DRAWINGS = 300
 

@@ -4,17 +4,13 @@ through the pad's preparation (canvas_to_mnist) and through the naive one (shrin
 Run: .venv/bin/python benchmarks/redrawn_accuracy.py
 """
 
-import os
+import numpy as np
+from report import report
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-
-import numpy as np  # noqa: E402
-from report import report  # noqa: E402
-
-from digitlib.data import load_mnist  # noqa: E402
-from digitlib.evaluate import accuracy_interval, naive_resize, random_redraws  # noqa: E402
-from digitlib.models import load_pretrained  # noqa: E402
-from digitlib.preprocess import canvas_to_mnist  # noqa: E402
+from digitlib.data import load_mnist
+from digitlib.evaluate import accuracy_interval, naive_resize, random_redraws
+from digitlib.models import load_pretrained
+from digitlib.preprocess import canvas_to_mnist
 
 DIGITS = 2000
 

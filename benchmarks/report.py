@@ -17,8 +17,10 @@ RESULTS = Path(__file__).resolve().parent / "results"
 
 def machine() -> dict[str, object]:
     """The machine and software a benchmark ran on."""
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # keras imports TensorFlow: keep its start-up log quiet
-    import keras
+    from digitlib.startup import quiet_tensorflow_startup
+
+    with quiet_tensorflow_startup():
+        import keras
 
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     return {

@@ -8,25 +8,24 @@ for the profile's epochs, as in the chapters; the enhanced network (the shipped 
 Run: .venv/bin/python benchmarks/training.py
 """
 
-import os
+import resource
+import time
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+from report import report
 
-import resource  # noqa: E402
-import time  # noqa: E402
-from concurrent.futures import ProcessPoolExecutor  # noqa: E402
-from multiprocessing import get_context  # noqa: E402
-
-from report import report  # noqa: E402
-
-from digitlib.profiles import get_profile  # noqa: E402
+from digitlib.profiles import get_profile
 
 RECIPES = ["baseline", "baseline + augmentation", "enhanced + augmentation"]
 
 
 def train_recipe(recipe: str) -> dict:
     """Train one recipe from scratch; runs in a fresh process."""
-    import keras
+    from digitlib.startup import quiet_tensorflow_startup
+
+    with quiet_tensorflow_startup():
+        import keras
 
     from digitlib.data import load_mnist, split_validation
     from digitlib.evaluate import accuracy

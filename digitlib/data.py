@@ -22,6 +22,8 @@ from typing import BinaryIO, Callable, NamedTuple
 
 import numpy as np
 
+from digitlib.startup import quiet_tensorflow_startup
+
 CACHE_DIR_ENV = "DIGITLIB_DATA_DIR"
 CACHE_FILENAME = "mnist.npz"
 
@@ -118,7 +120,8 @@ def write_cache(data: Mnist, path: Path) -> None:
 def fetch_from_keras() -> Mnist:
     """Keras' download (works on Binder and Colab; needs the internet)."""
     try:
-        import keras
+        with quiet_tensorflow_startup():
+            import keras
     except ImportError as error:
         raise SourceFailed(f"Keras is not installed ({error})") from error
     try:
@@ -289,7 +292,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache", type=Path, default=None, help="cache file (default: %(default)s)")
     parser.add_argument("--force", action="store_true", help="fetch again even if the cache is valid")
     args = parser.parse_args(argv)
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # keep TensorFlow's start-up log quiet
     path = args.cache or default_cache_path()
     if args.force and path.exists():
         path.unlink()

@@ -8,6 +8,8 @@ from statistics import NormalDist
 
 import numpy as np
 
+from digitlib.startup import quiet_tensorflow_startup
+
 
 def _check_inputs(inputs: np.ndarray) -> np.ndarray:
     inputs = np.asarray(inputs)
@@ -31,7 +33,8 @@ def distort(
     ``rotate_degrees``, resized by ``scale`` about the image centre (borders fill with black),
     and with strokes made thicker (``thicken`` up to 1: a full 3x3 grey dilation) or thinner
     (down to -1: a full grey erosion)."""
-    import keras
+    with quiet_tensorflow_startup():
+        import keras
 
     inputs = _check_inputs(inputs)
     if not -1 <= thicken <= 1:

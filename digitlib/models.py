@@ -9,8 +9,12 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-import keras
 import numpy as np
+
+from digitlib.startup import quiet_tensorflow_startup
+
+with quiet_tensorflow_startup():
+    import keras
 from keras import layers, ops
 
 INPUT_SHAPE = (28, 28, 1)

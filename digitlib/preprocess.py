@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from digitlib.startup import quiet_tensorflow_startup
+
 
 def _check_digits(images: np.ndarray, *, dtype: type | None = np.uint8) -> np.ndarray:
     images = np.asarray(images)
@@ -55,7 +57,8 @@ def make_dataset(
     images: np.ndarray, labels: np.ndarray, *, batch_size: int = 128, shuffle: bool = False, seed: int = 0
 ):
     """A ``tf.data`` pipeline over model inputs and labels: optionally shuffled, batched, prefetched."""
-    import tensorflow as tf
+    with quiet_tensorflow_startup():
+        import tensorflow as tf
 
     if len(images) != len(labels):
         raise ValueError(f"images and labels must have the same length, got {len(images)} and {len(labels)}")

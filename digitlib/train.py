@@ -7,16 +7,16 @@ shipped model from scratch and prints its test accuracy and how long it took.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # before TensorFlow loads: no start-up log
+from digitlib.startup import quiet_tensorflow_startup
 
-import keras  # noqa: E402
+with quiet_tensorflow_startup():
+    import keras
 
 #: The recipe of the shipped weights (see ``main``).
 RECIPE = {"epochs": 20, "batch_size": 128, "peak_learning_rate": 2e-3, "seed": 2026}

@@ -99,7 +99,7 @@ def jupyterlab(tmp_path_factory):
     settings.mkdir(parents=True)
     (settings / "notification.jupyterlab-settings").write_text('{"fetchNews": "false", "checkForUpdates": false}')
     env = {
-        **os.environ, "DIGITLIB_PROFILE": "quick", "TF_CPP_MIN_LOG_LEVEL": "2",
+        **os.environ, "DIGITLIB_PROFILE": "quick",
         "JUPYTERLAB_SETTINGS_DIR": str(root / "lab-settings"),
     }  # fmt: skip
     command = [
@@ -118,7 +118,7 @@ def voila_app():
         sys.executable, "-m", "voila", str(ROOT / "app" / "digit_pad.ipynb"), "--no-browser",
         f"--port={port}", "--Voila.ip=127.0.0.1", f"--token={token}",
     ]  # fmt: skip
-    with running_server(command, port, "voila.log", cwd=ROOT, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}):
+    with running_server(command, port, "voila.log", cwd=ROOT):
         yield f"http://127.0.0.1:{port}/?token={token}"
 
 
