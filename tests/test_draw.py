@@ -4,8 +4,9 @@ import pytest
 from digitlib.draw import SIZE, DigitPad
 
 
-def circle(cx, cy, rx, ry, points=40):
-    angles = np.linspace(0, 2 * np.pi, points)
+def circle(cx, cy, rx, ry, points=40, overlap=0.0):
+    """An ellipse drawn clockwise from the top; ``overlap`` radians run past the start on both ends."""
+    angles = np.linspace(-overlap, 2 * np.pi + overlap, points)
     return [[(cx + rx * np.sin(a), cy - ry * np.cos(a)) for a in angles]]
 
 
@@ -16,6 +17,10 @@ DIGITS = {
     "a small 0 in a corner": (0, circle(230, 40, 20, 28)),
     "a 7": (7, [[(70, 50), (210, 50), (120, 250)]]),
     "a crossed 7, low and right": (7, [[(160, 160), (260, 160), (200, 270)], [(180, 215), (250, 215)]]),
+    # Styles MNIST has few of.
+    "a 1 with a flag and a base": (1, [[(110, 80), (150, 40), (150, 240)], [(110, 240), (190, 240)]]),
+    "a 0 whose ends overlap": (0, circle(140, 140, 70, 100, points=50, overlap=0.3)),
+    "a small crossed 7": (7, [[(100, 100), (150, 100), (120, 170)], [(110, 135), (150, 135)]]),
 }
 
 
