@@ -27,12 +27,17 @@ def test_chapters_are_stored_without_outputs():
         assert not dirty, f"{path.name}: cells {dirty} carry outputs"
 
 
-def test_every_chapter_installs_digitlib_from_the_repository_when_missing():
-    url = repository_url()
-    for path in CHAPTERS:
-        first_code = next(c for c in json.loads(path.read_text())["cells"] if c["cell_type"] == "code")
-        source = "".join(first_code["source"])
-        assert 'find_spec("digitlib") is None' in source and f"git+{url}" in source, path.name
+def first_code_cell(path: Path) -> str:
+    return "".join(next(c for c in json.loads(path.read_text())["cells"] if c["cell_type"] == "code")["source"])
+
+
+def test_every_chapter_starts_with_the_same_setup_cell():
+    setup = first_code_cell(CHAPTERS[0])
+    assert 'find_spec("digitlib") is None' in setup and f"git+{repository_url()}" in setup  # install when missing
+    assert '"google.colab" in sys.modules' in setup and "enable_custom_widget_manager()" in setup
+    assert re.search(r"with quiet_tensorflow_startup\(\):.*\n    import keras", setup)  # no start-up notice
+    for path in CHAPTERS[1:]:
+        assert first_code_cell(path) == setup, f"{path.name} starts differently from {CHAPTERS[0].name}"
 
 
 def test_all_links_to_the_repository_agree_with_config():
