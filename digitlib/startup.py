@@ -34,11 +34,14 @@ def quiet_tensorflow_startup() -> Iterator[None]:
     runs without capturing anything.
     """
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    if "tensorflow" in sys.modules:
+    try:
+        saved_stderr = os.dup(2) if "tensorflow" not in sys.modules and sys.stderr else None
+    except OSError:  # no file descriptor 2 (a GUI process without a console): nothing to keep clean
+        saved_stderr = None
+    if saved_stderr is None:
         yield
         return
     sys.stderr.flush()
-    saved_stderr = os.dup(2)
     with tempfile.TemporaryFile() as captured:
         os.dup2(captured.fileno(), 2)
         try:

@@ -51,3 +51,15 @@ def test_stderr_comes_back_when_the_block_fails():
     """)
     assert result.returncode == 0, result.stderr
     assert result.stderr == "captured before the error\nthen: no module named tensorflow\n"
+
+
+def test_works_without_a_stderr_file_descriptor():
+    result = run_python("""
+        import os
+        os.close(2)
+        from digitlib.startup import quiet_tensorflow_startup
+        with quiet_tensorflow_startup():
+            import keras
+        print(keras.backend.backend())
+    """)
+    assert result.returncode == 0 and result.stdout.strip() == "tensorflow"
