@@ -23,6 +23,7 @@ from typing import BinaryIO, Callable, NamedTuple
 import numpy as np
 
 from digitlib.startup import quiet_tensorflow_startup
+from digitlib.validation import check_same_length
 
 CACHE_DIR_ENV = "DIGITLIB_DATA_DIR"
 CACHE_FILENAME = "mnist.npz"
@@ -279,8 +280,7 @@ def split_validation(
     x: np.ndarray, y: np.ndarray, size: int = 5000
 ) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
     """Hold out the last ``size`` training digits for validation; the test set is never touched."""
-    if len(x) != len(y):
-        raise ValueError(f"x and y must have the same length, got {len(x)} and {len(y)}")
+    check_same_length(x=x, y=y)
     if not 0 < size < len(x):
         raise ValueError(f"size must be between 1 and {len(x) - 1} (one less than the digits given), got {size}")
     return (x[:-size], y[:-size]), (x[-size:], y[-size:])

@@ -20,7 +20,8 @@ import numpy as np
 from ipycanvas import Canvas, hold_canvas
 
 from digitlib.models import load_pretrained, single_image_predictor
-from digitlib.preprocess import strokes_to_mnist
+from digitlib.preprocess import check_strokes, strokes_to_mnist
+from digitlib.validation import INPUT_SHAPE
 
 SIZE = 280  # canvas size in CSS pixels
 PEN = 18  # the width of the pen shown on the canvas (the model's input uses MNIST's own width)
@@ -70,7 +71,7 @@ class DigitPad(widgets.HBox):
         self._last_prediction_time = 0.0
         self.prediction: int | None = None
         self.probabilities: np.ndarray | None = None
-        self.preview: np.ndarray = np.zeros((28, 28), np.float32)
+        self.preview: np.ndarray = np.zeros(INPUT_SHAPE[:2], np.float32)
 
         self.canvas = Canvas(width=SIZE, height=SIZE)
         self.canvas.layout = widgets.Layout(width=f"{SIZE}px", height=f"{SIZE}px", border="1px solid #888")
@@ -115,11 +116,12 @@ class DigitPad(widgets.HBox):
         return [list(stroke) for stroke in self._strokes]
 
     def draw(self, strokes: Sequence[Sequence[Point]]) -> None:
-        """Draw ``strokes`` (each a sequence of (x, y) canvas pixels) as a hand would."""
-        for index, stroke in enumerate(strokes):
-            points = np.asarray(stroke, dtype=float)
-            if points.ndim != 2 or points.shape[1:] != (2,) or len(points) == 0:
-                raise ValueError(f"stroke {index} must be a non-empty sequence of (x, y) points, got shape {points.shape}")
+        """Draw ``strokes`` (each a sequence of (x, y) canvas pixels) as a hand would.
+
+        Checked as :func:`digitlib.preprocess.check_strokes` checks them: empty strokes
+        are left out, and a drawing with no point at all raises ``EmptyDrawingError``.
+        """
+        for points in check_strokes(strokes):
             self._start(*points[0])
             for x, y in points[1:]:
                 self._move(x, y)
@@ -129,7 +131,7 @@ class DigitPad(widgets.HBox):
         """Wipe the canvas and the prediction."""
         self._strokes, self._drawing = [], False
         self.prediction, self.probabilities = None, None
-        self.preview = np.zeros((28, 28), np.float32)
+        self.preview = np.zeros(INPUT_SHAPE[:2], np.float32)
         self._repaint()
         self._show()
 

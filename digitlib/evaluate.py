@@ -9,16 +9,14 @@ from statistics import NormalDist
 import numpy as np
 
 from digitlib.startup import quiet_tensorflow_startup
-
-
-def _check_inputs(inputs: np.ndarray) -> np.ndarray:
-    inputs = np.asarray(inputs)
-    if inputs.ndim != 4 or inputs.shape[1:] != (28, 28, 1) or inputs.dtype != np.float32:
-        raise ValueError(
-            f"inputs must be float32 of shape (N, 28, 28, 1), as to_model_input returns; "
-            f"got {inputs.dtype} of shape {inputs.shape}"
-        )
-    return inputs
+from digitlib.validation import (
+    check_array,
+    check_in_range,
+    check_labels,
+    check_model_input,
+    INPUT_SHAPE,
+    check_same_length,
+)
 
 
 def distort(
@@ -29,46 +27,34 @@ def distort(
     scale: float = 1.0,
     thicken: float = 0.0,
 ) -> np.ndarray:
-    """The same digits moved by ``shift`` = (down, right) pixels, turned anticlockwise by
-    ``rotate_degrees``, resized by ``scale`` about the image centre (borders fill with black),
-    and with strokes made thicker (``thicken`` up to 1: a full 3x3 grey dilation) or thinner
-    (down to -1: a full grey erosion)."""
+    """The same digits resized by ``scale`` and turned anticlockwise by ``rotate_degrees``
+    about the image centre, moved by ``shift`` = (down, right) pixels (in one
+    interpolation, with :func:`digitlib.models.affine_transforms`; borders fill with
+    black), and with strokes made thicker (``thicken`` up to 1: a full 3x3 grey
+    dilation) or thinner (down to -1: a full grey erosion)."""
     with quiet_tensorflow_startup():
         import keras
 
-    inputs = _check_inputs(inputs)
-    if not -1 <= thicken <= 1:
-        raise ValueError(f"thicken must be between -1 and 1, got {thicken}")
-    if not 0.2 <= scale <= 2.0:
-        raise ValueError(f"scale must be between 0.2 and 2.0, got {scale}")
-    if not -180 <= rotate_degrees <= 180:
-        raise ValueError(f"rotate_degrees must be between -180 and 180, got {rotate_degrees}")
-    steps = []
-    if scale != 1.0:
-        zoom = 1.0 / scale - 1.0  # Keras: a positive zoom factor zooms out (the digit shrinks)
-        steps.append(keras.layers.RandomZoom((zoom, zoom), fill_mode="constant", interpolation="bilinear"))
-    if rotate_degrees:
-        turn = rotate_degrees / 360.0
-        steps.append(keras.layers.RandomRotation((turn, turn), fill_mode="constant"))
-    if shift != (0, 0):
-        down, right = (float(v) / 28 for v in shift)
-        steps.append(keras.layers.RandomTranslation((down, down), (right, right), fill_mode="constant"))
+    from digitlib.models import affine_transforms, change_stroke_width
+
+    inputs = check_model_input(inputs)
+    check_in_range(thicken, name="thicken", low=-1, high=1)
+    check_in_range(scale, name="scale", low=0.2, high=2.0)
+    check_in_range(rotate_degrees, name="rotate_degrees", low=-180, high=180)
     out = inputs
-    for step in steps:
-        out = step(out, training=True)  # the factors are fixed, so "random" layers act deterministically
+    if shift != (0, 0) or rotate_degrees or scale != 1.0:
+        each = [np.full(len(inputs), v, np.float32) for v in
+                (rotate_degrees, 0.0, scale - 1, scale - 1, *shift)]  # fmt: skip
+        out = keras.ops.image.affine_transform(out, affine_transforms(*each), fill_mode="constant")
     if thicken:
-        sign = 1 if thicken > 0 else -1
-        target = sign * keras.ops.max_pool(sign * out, 3, strides=1, padding="same")
-        out = out + abs(thicken) * (target - out)
+        out = change_stroke_width(out, thicken)
     return np.clip(np.asarray(out, dtype=np.float32), 0.0, 1.0)
 
 
 def accuracy(model, inputs: np.ndarray, labels: np.ndarray, *, batch_size: int = 500) -> float:
     """Share of ``inputs`` whose most probable class under ``model`` equals ``labels``."""
-    inputs = _check_inputs(inputs)
-    labels = np.asarray(labels)
-    if labels.shape != (len(inputs),):
-        raise ValueError(f"labels must have shape ({len(inputs)},), one per input, got {labels.shape}")
+    inputs = check_model_input(inputs)
+    check_same_length(inputs=inputs, labels=check_labels(labels))
     predictions = model.predict(inputs, batch_size=batch_size, verbose=0).argmax(axis=1)
     return float(np.mean(predictions == labels))
 
@@ -87,12 +73,9 @@ def accuracy_interval(correct: int, total: int, confidence: float = 0.95) -> tup
 
 
 def _check_labels_and_predictions(labels: np.ndarray, predictions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    labels, predictions = np.asarray(labels), np.asarray(predictions)
-    if labels.ndim != 1 or labels.shape != predictions.shape or labels.size == 0:
-        raise ValueError(
-            f"labels and predictions must be 1-D arrays of the same non-zero length, got shapes "
-            f"{labels.shape} and {predictions.shape}"
-        )
+    labels = check_labels(labels)
+    predictions = check_labels(predictions, name="predictions")
+    check_same_length(labels=labels, predictions=predictions)
     return labels, predictions
 
 
@@ -106,9 +89,7 @@ def confusion_matrix(labels: np.ndarray, predictions: np.ndarray) -> np.ndarray:
 
 def most_confused_pairs(matrix: np.ndarray, count: int = 5) -> list[tuple[int, int, int]]:
     """The ``count`` largest off-diagonal cells as (true digit, predicted digit, how often)."""
-    matrix = np.asarray(matrix)
-    if matrix.shape != (10, 10):
-        raise ValueError(f"matrix must be a 10x10 confusion matrix, got shape {matrix.shape}")
+    matrix = check_array(matrix, name="matrix (a 10x10 confusion matrix)", shape=(10, 10))
     off_diagonal = [(int(matrix[t, p]), t, p) for t in range(10) for p in range(10) if t != p and matrix[t, p]]
     return [(t, p, n) for n, t, p in sorted(off_diagonal, key=lambda cell: (-cell[0], cell[1], cell[2]))[:count]]
 
@@ -141,11 +122,8 @@ class Calibration:
 
 def calibration(probabilities: np.ndarray, labels: np.ndarray, bins: int = 10) -> Calibration:
     """Reliability of a model's confidence over all given digits (the expected calibration error)."""
-    probabilities, labels = np.asarray(probabilities), np.asarray(labels)
-    if probabilities.ndim != 2 or probabilities.shape[1] != 10 or probabilities.shape[0] != len(labels):
-        raise ValueError(
-            f"probabilities must have shape (N, 10) with N = len(labels) = {len(labels)}, got {probabilities.shape}"
-        )
+    labels = check_labels(labels)
+    probabilities = check_array(probabilities, name="probabilities", shape=(len(labels), 10))
     if bins < 1:
         raise ValueError(f"bins must be a positive integer, got {bins}")
     confidence = probabilities.max(axis=1)
@@ -185,26 +163,16 @@ def redraw_on_canvas(
     """An MNIST digit drawn again on a black ``canvas_size`` square canvas: its longest side
     ``size`` pixels, centred at ``centre`` = (x, y), with strokes ``pen`` pixels wide."""
     from PIL import Image
-    from scipy import ndimage
 
-    from digitlib.preprocess import DIGIT_BOX, stroke_width
+    from digitlib.preprocess import DIGIT_BOX, set_stroke_width
 
-    digit = np.asarray(digit)
-    if digit.shape != (28, 28) or digit.dtype != np.uint8:
-        raise ValueError(f"digit must be a uint8 MNIST digit of shape (28, 28), got {digit.dtype} {digit.shape}")
+    digit = check_array(digit, name="digit (an MNIST digit)", shape=INPUT_SHAPE[:2], dtype=np.uint8)
     if not 4 <= size <= canvas_size or pen <= 0:
         raise ValueError(f"size must be between 4 and {canvas_size} and pen positive, got size={size}, pen={pen}")
     factor = size / DIGIT_BOX
     side = max(1, round(28 * factor))
     big = np.asarray(Image.fromarray(digit).resize((side, side), Image.Resampling.BILINEAR)) >= 128
-    width = stroke_width(big)
-    margin = int(np.ceil(max(pen - width, 0) / 2)) + 1
-    big = np.pad(big, margin)
-    if width > pen:
-        thinner = ndimage.distance_transform_edt(big) > (width - pen) / 2
-        big = thinner if thinner.any() else big
-    else:
-        big = ndimage.distance_transform_edt(~big) <= (pen - width) / 2
+    big = set_stroke_width(big, pen)
     canvas = np.zeros((canvas_size, canvas_size), np.uint8)
     top, left = round(centre[1] - big.shape[0] / 2), round(centre[0] - big.shape[1] / 2)
     rows = slice(max(top, 0), min(top + big.shape[0], canvas_size))
@@ -230,8 +198,6 @@ def naive_resize(canvas: np.ndarray) -> np.ndarray:
     """The original demo's preprocessing: the whole canvas shrunk to 28x28, nothing else."""
     from PIL import Image
 
-    canvas = np.asarray(canvas)
-    if canvas.ndim != 2 or canvas.dtype != np.uint8:
-        raise ValueError(f"canvas must be a 2-D uint8 image, got {canvas.dtype} of shape {canvas.shape}")
-    small = Image.fromarray(canvas).resize((28, 28), Image.Resampling.BOX)
+    canvas = check_array(canvas, name="canvas", ndim=2, dtype=np.uint8)
+    small = Image.fromarray(canvas).resize(INPUT_SHAPE[:2], Image.Resampling.BOX)
     return np.asarray(small, dtype=np.float32) / 255

@@ -12,12 +12,12 @@ from pathlib import Path
 import numpy as np
 
 from digitlib.startup import quiet_tensorflow_startup
+from digitlib.validation import INPUT_SHAPE, check_array
 
 with quiet_tensorflow_startup():
     import keras
 from keras import layers, ops
 
-INPUT_SHAPE = (28, 28, 1)
 NUM_CLASSES = 10
 PRETRAINED_WEIGHTS = "digit_cnn.weights.h5"
 
@@ -28,21 +28,34 @@ def build_baseline(augment: bool = False, seed: int | None = None) -> keras.Mode
     ``augment=True`` puts :func:`build_augmentation` in front of it, so that the same network
     can be trained with and without augmentation.
     """
+    augmentation_seed, dropout1_seed, dropout2_seed = layer_seeds(seed, 3)
     return keras.Sequential(
         [
             keras.Input(INPUT_SHAPE),
-            *([build_augmentation(seed)] if augment else []),
+            *([build_augmentation(augmentation_seed)] if augment else []),
             layers.Conv2D(32, 3, activation="relu", name="conv1"),
             layers.Conv2D(64, 3, activation="relu", name="conv2"),
             layers.MaxPooling2D(2, name="pool"),
-            layers.Dropout(0.25, seed=seed, name="dropout1"),
+            layers.Dropout(0.25, seed=dropout1_seed, name="dropout1"),
             layers.Flatten(name="flatten"),
             layers.Dense(128, activation="relu", name="dense"),
-            layers.Dropout(0.5, seed=seed, name="dropout2"),
+            layers.Dropout(0.5, seed=dropout2_seed, name="dropout2"),
             layers.Dense(NUM_CLASSES, activation="softmax", name="probabilities"),
         ],
         name="baseline_augmented" if augment else "baseline",
     )
+
+
+def change_stroke_width(images, amount):
+    """Grey images with thicker (``amount`` > 0, up to 1) or thinner (< 0) strokes.
+
+    Blends each image towards its 3x3 grey dilation (thicker) or erosion (thinner) by
+    ``|amount|``: a number, or one per image shaped (N, 1, 1, 1).
+    """
+    thicker = ops.max_pool(images, 3, strides=1, padding="same")
+    thinner = -ops.max_pool(-images, 3, strides=1, padding="same")
+    target = ops.where(amount > 0, thicker, thinner)
+    return images + ops.abs(amount) * (target - images)
 
 
 @keras.saving.register_keras_serializable(package="digitlib")
@@ -64,30 +77,134 @@ class RandomStrokeWidth(layers.Layer):
     def call(self, images, training=False):
         if not training:
             return images
-        thicker = ops.max_pool(images, 3, strides=1, padding="same")
-        thinner = -ops.max_pool(-images, 3, strides=1, padding="same")
         amount = keras.random.uniform(
             (ops.shape(images)[0], 1, 1, 1), -self.factor, self.factor, seed=self.seed_generator
         )
-        target = ops.where(amount > 0, thicker, thinner)
-        return images + ops.abs(amount) * (target - images)
+        return change_stroke_width(images, amount)
 
     def get_config(self):
         return {**super().get_config(), "factor": self.factor, "seed": self.seed}
 
 
-def build_augmentation(seed: int | None = None) -> keras.Sequential:
-    """Random rotation (about ±13°), zoom (±15 %), shift (±10 %, about 3 px) and stroke width.
+def affine_transforms(
+    rotation_degrees, slant, height, width, shift_down, shift_right, size: int = 28
+):
+    """Keras' ``affine_transform`` rows for digits turned, slanted, resized and moved.
 
-    Active only when called with ``training=True``; borders fill with black (``constant``),
-    never with mirrored strokes.
+    Each argument is a 1-D tensor with one value per image: turn anticlockwise by
+    ``rotation_degrees``; slant (each row moves sideways by ``slant`` times its
+    distance from the middle row); scale the height by ``1 + height`` and the width
+    by ``1 + width`` about the image centre; then move by ``shift_down`` and
+    ``shift_right`` pixels.  All in one transform, so the digit is interpolated once
+    (a chain of Keras' random layers interpolates, and blurs, once per layer).
     """
+    middle = (size - 1) / 2
+    angle = ops.convert_to_tensor(rotation_degrees, "float32") * (np.pi / 180)
+    cos, sin = ops.cos(angle), ops.sin(angle)
+    slant = ops.convert_to_tensor(slant, "float32")
+    zx, zy = 1 + ops.convert_to_tensor(width, "float32"), 1 + ops.convert_to_tensor(height, "float32")
+    # From an output pixel back to the input pixel it shows: undo the shift, the
+    # turn (x right, y down, so anticlockwise on screen), the slant, the scaling.
+    a0, a1 = (cos - slant * sin) / zx, (-sin - slant * cos) / zx
+    b0, b1 = sin / zy, cos / zy
+    x0 = middle + ops.convert_to_tensor(shift_right, "float32")
+    y0 = middle + ops.convert_to_tensor(shift_down, "float32")
+    zero = ops.zeros_like(a0)
+    return ops.stack(
+        [a0, a1, middle - a0 * x0 - a1 * y0, b0, b1, middle - b0 * x0 - b1 * y0, zero, zero],
+        axis=1,
+    )
+
+
+@keras.saving.register_keras_serializable(package="digitlib")
+class RandomAffine(layers.Layer):
+    """Turn, slant, resize and move each digit at random, each amount drawn on its own.
+
+    Every amount is uniform in ``[-limit, limit]``: ``rotation_degrees``, ``slant``
+    (0.25 leans a digit by about 14°), ``height`` and ``width`` (relative changes of
+    size, drawn separately so the digit also gets narrower or wider), and
+    ``shift_pixels`` (down and right, drawn separately).  One interpolation for all of
+    it; borders fill with black.  Active only with ``training=True``.
+    """
+
+    def __init__(
+        self,
+        rotation_degrees: float = 0.0,
+        slant: float = 0.0,
+        height: float = 0.0,
+        width: float = 0.0,
+        shift_pixels: float = 0.0,
+        seed: int | None = None,
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        self.limits = [rotation_degrees, slant, height, width, shift_pixels, shift_pixels]
+        for name, value in zip(["rotation_degrees", "slant", "height", "width"], self.limits):
+            if value < 0 or (name in ("height", "width") and value >= 1):
+                raise ValueError(f"{name} must be at least 0 (and below 1 for sizes), got {value}")
+        self.seed = seed
+        self.seed_generator = keras.random.SeedGenerator(seed)
+
+    def call(self, images, training=False):
+        if not training:
+            return images
+        amounts = keras.random.uniform(
+            (ops.shape(images)[0], 6), -1.0, 1.0, seed=self.seed_generator
+        ) * ops.convert_to_tensor(self.limits, "float32")
+        transforms = affine_transforms(*ops.unstack(amounts, axis=1), size=images.shape[1])
+        return ops.image.affine_transform(images, transforms, fill_mode="constant")
+
+    def get_config(self):
+        names = ["rotation_degrees", "slant", "height", "width", "shift_pixels"]
+        return {**super().get_config(), **dict(zip(names, self.limits)), "seed": self.seed}
+
+
+def layer_seeds(seed: int | None, count: int) -> list[int | None]:
+    """``count`` unrelated integer seeds derived from one ``seed`` (all ``None`` if it is).
+
+    Each Keras random layer starts its own generator from its seed: layers given the
+    *same* integer draw the *same* numbers, so a digit turned one way would always be
+    zoomed and thinned the same way too.  NumPy's ``SeedSequence`` spreads one seed into
+    unrelated ones, so a run stays reproducible from a single number.
+    """
+    if seed is None:
+        return [None] * count
+    return [int(s) for s in np.random.SeedSequence(seed).generate_state(count)]
+
+
+#: The distortions of :func:`build_augmentation` and how far each goes; the chapter
+#: "Data augmentation" shows what each does and how they were chosen.
+AUGMENTATION = {
+    "rotation_degrees": 14.0,  # turned up to 14° either way
+    "slant": 0.25,  # leaning up to about 14° either way, as slanted writing does
+    "height": 0.15,  # up to 15 % taller or shorter ...
+    "width": 0.25,  # ... and, drawn separately, up to 25 % wider or narrower
+    "shift_pixels": 3.0,  # moved up to 3 pixels down or up, left or right
+    "stroke": 0.8,  # pen width: blended up to 80 % towards a 3x3 dilation or erosion
+}
+
+
+def build_augmentation(
+    seed: int | None = None, *, strengths: dict[str, float] | None = None
+) -> keras.Sequential:
+    """Digits turned, slanted, resized, moved (:class:`RandomAffine`) and drawn with a
+    thinner or thicker pen (:class:`RandomStrokeWidth`), every amount drawn on its own.
+
+    ``strengths`` overrides some of :data:`AUGMENTATION`; 0 switches one off.  Active
+    only when called with ``training=True``.
+    """
+    chosen = {**AUGMENTATION, **(strengths or {})}
+    if set(chosen) != set(AUGMENTATION):
+        raise ValueError(
+            f"strengths must name distortions among {list(AUGMENTATION)}, "
+            f"got {sorted(set(chosen) - set(AUGMENTATION))}"
+        )
+    affine_seed, stroke_seed = layer_seeds(seed, 2)
+    geometry = {name: value for name, value in chosen.items() if name != "stroke"}
     return keras.Sequential(
         [
-            layers.RandomRotation(0.035, fill_mode="constant", seed=seed),
-            layers.RandomZoom(0.15, fill_mode="constant", seed=seed),
-            layers.RandomTranslation(0.1, 0.1, fill_mode="constant", seed=seed),
-            RandomStrokeWidth(0.6, seed=seed),
+            RandomAffine(**geometry, seed=affine_seed),
+            RandomStrokeWidth(chosen["stroke"], seed=stroke_seed),
         ],
         name="augmentation",
     )
@@ -104,13 +221,14 @@ def _conv_block(x, filters: int, name: str):
 def build_enhanced(seed: int | None = None) -> keras.Model:
     """The course's best network: augmentation, three blocks of batch-normalized 3x3
     convolutions (32, 64, 128 filters), global average pooling and dropout; about 290k weights."""
+    augmentation_seed, dropout_seed = layer_seeds(seed, 2)
     inputs = keras.Input(INPUT_SHAPE, name="image")
-    x = build_augmentation(seed)(inputs)
+    x = build_augmentation(augmentation_seed)(inputs)
     x = _conv_block(x, 32, "block1")
     x = _conv_block(x, 64, "block2")
     x = _conv_block(x, 128, "block3")
     x = layers.GlobalAveragePooling2D(name="gap")(x)
-    x = layers.Dropout(0.3, seed=seed, name="dropout")(x)
+    x = layers.Dropout(0.3, seed=dropout_seed, name="dropout")(x)
     outputs = layers.Dense(NUM_CLASSES, activation="softmax", name="probabilities")(x)
     return keras.Model(inputs, outputs, name="enhanced")
 
@@ -148,9 +266,7 @@ def single_image_predictor(model: keras.Model):
         return model(batch, training=False)
 
     def predict(image):
-        image = np.asarray(image, dtype=np.float32)
-        if image.shape != INPUT_SHAPE[:2]:
-            raise ValueError(f"image must have shape (28, 28), got {image.shape}")
+        image = check_array(image, name="image", shape=INPUT_SHAPE[:2]).astype(np.float32)
         return probabilities(tf.constant(image[np.newaxis, :, :, np.newaxis])).numpy()[0]
 
     return predict

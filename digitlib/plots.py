@@ -12,29 +12,16 @@ import numpy as np
 import seaborn as sns
 from matplotlib.figure import Figure
 
+from digitlib.validation import check_array, check_images, check_labels, check_same_length
+
 PALETTE = sns.color_palette("colorblind")
 
 
 def _check_images(images: np.ndarray, labels: np.ndarray | None = None) -> np.ndarray:
-    images = np.asarray(images)
-    if images.ndim == 4 and images.shape[-1] == 1:
-        images = images[..., 0]
-    if images.ndim != 3 or images.shape[0] == 0:
-        raise ValueError(
-            f"images must have shape (N, H, W) or (N, H, W, 1) with N >= 1, got shape {images.shape}"
-        )
-    if labels is not None and len(labels) != len(images):
-        raise ValueError(f"expected one label per image: {len(images)} images but {len(labels)} labels")
+    images = check_images(images)
+    if labels is not None:
+        check_same_length(images=images, labels=labels)
     return images
-
-
-def _check_labels(labels: np.ndarray, name: str) -> np.ndarray:
-    labels = np.asarray(labels)
-    if labels.ndim != 1 or not np.issubdtype(labels.dtype, np.integer):
-        raise ValueError(f"{name} must be a 1-D array of integer class labels, got {labels.dtype} {labels.shape}")
-    if labels.size and (labels.min() < 0 or labels.max() > 9):
-        raise ValueError(f"{name} must hold digits 0-9, got values from {labels.min()} to {labels.max()}")
-    return labels
 
 
 def plot_digit_grid(
@@ -61,9 +48,7 @@ def plot_digit_grid(
 
 def plot_class_balance(y_train: np.ndarray, y_test: np.ndarray) -> Figure:
     """Bar chart of how many digits of each class the training and test sets hold (as a share)."""
-    y_train, y_test = _check_labels(y_train, "y_train"), _check_labels(y_test, "y_test")
-    if y_train.size == 0 or y_test.size == 0:
-        raise ValueError("y_train and y_test must not be empty")
+    y_train, y_test = check_labels(y_train, name="y_train"), check_labels(y_test, name="y_test")
     digits = np.arange(10)
     shares = [np.bincount(y, minlength=10) / len(y) * 100 for y in (y_train, y_test)]
     fig, ax = plt.subplots(figsize=(8, 3.5))
@@ -85,7 +70,7 @@ def plot_class_balance(y_train: np.ndarray, y_test: np.ndarray) -> Figure:
 
 def _check_digit_set(images: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     images = _check_images(images, labels)
-    labels = _check_labels(labels, "labels")
+    labels = check_labels(labels)
     missing = sorted(set(range(10)) - set(np.unique(labels).tolist()))
     if missing:
         raise ValueError(f"labels must contain every digit 0-9; missing: {missing}")
@@ -175,11 +160,8 @@ def plot_lookalikes(
 
 def plot_digit_geometry(centers: np.ndarray, boxes: np.ndarray) -> Figure:
     """Where the centres of mass lie, and how big the digits' bounding boxes are."""
-    centers, boxes = np.asarray(centers), np.asarray(boxes)
-    if centers.ndim != 2 or centers.shape[1] != 2:
-        raise ValueError(f"centers must have shape (N, 2) as centers_of_mass returns, got {centers.shape}")
-    if boxes.shape != (len(centers), 4):
-        raise ValueError(f"boxes must have shape ({len(centers)}, 4) as ink_bounding_boxes returns, got {boxes.shape}")
+    centers = check_array(centers, name="centers (as centers_of_mass returns)", shape=(None, 2))
+    boxes = check_array(boxes, name="boxes (as ink_bounding_boxes returns)", shape=(len(centers), 4))
     fig, axes = plt.subplots(1, 2, figsize=(10, 3.6))
     bins = np.linspace(np.floor(centers.min()) - 0.5, np.ceil(centers.max()) + 0.5, 49)
     for values, name, color in [(centers[:, 0], "row", PALETTE[0]), (centers[:, 1], "column", PALETTE[1])]:
@@ -315,9 +297,7 @@ def plot_accuracy_by_condition(accuracies: dict[str, dict[str, float]], *, title
 
 def plot_confusion_matrix(matrix: np.ndarray, *, normalize: bool = False) -> Figure:
     """Heat map of a 10x10 confusion matrix: counts, or each row as a share of its true digit (%)."""
-    matrix = np.asarray(matrix)
-    if matrix.shape != (10, 10):
-        raise ValueError(f"matrix must be a 10x10 confusion matrix, got shape {matrix.shape}")
+    matrix = check_array(matrix, name="matrix (a 10x10 confusion matrix)", shape=(10, 10))
     rows = matrix.sum(axis=1, keepdims=True)
     if normalize and np.any(rows == 0):
         raise ValueError("cannot normalize: some true digit has no examples")

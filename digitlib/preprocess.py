@@ -5,22 +5,18 @@ from __future__ import annotations
 import numpy as np
 
 from digitlib.startup import quiet_tensorflow_startup
-
-
-def _check_digits(images: np.ndarray, *, dtype: type | None = np.uint8) -> np.ndarray:
-    images = np.asarray(images)
-    if dtype is not None and images.dtype != dtype:
-        raise ValueError(f"images must be uint8 pixels 0-255 (as MNIST stores them), got dtype {images.dtype}")
-    if images.ndim != 3 or images.shape[0] == 0:
-        raise ValueError(f"images must have shape (N, H, W) with N >= 1, got shape {images.shape}")
-    return images
+from digitlib.validation import (
+    IMAGE_SIZE,
+    check_array,
+    check_pixels,
+    check_same_length,
+)
 
 
 def to_model_input(images: np.ndarray) -> np.ndarray:
     """Scale uint8 digits ``(N, 28, 28)`` to float32 in [0, 1] and add the channel axis: ``(N, 28, 28, 1)``."""
-    images = _check_digits(images)
-    if images.shape[1:] != (28, 28):
-        raise ValueError(f"images must have shape (N, 28, 28), got shape {images.shape}")
+    images = check_pixels(images)
+    check_array(images, name="images", shape=(None, IMAGE_SIZE, IMAGE_SIZE))
     return (images.astype(np.float32) / 255.0)[..., np.newaxis]
 
 
@@ -29,7 +25,7 @@ def centers_of_mass(images: np.ndarray) -> np.ndarray:
 
     Rows and columns are numbered from 0, so the middle of a 28x28 image is (13.5, 13.5).
     """
-    images = _check_digits(images, dtype=None).astype(np.float64)
+    images = check_array(images, name="images", ndim=3).astype(np.float64)
     if images.min() < 0:
         raise ValueError("images must not hold negative values (they are amounts of ink)")
     ink = images.sum(axis=(1, 2))
@@ -42,7 +38,7 @@ def centers_of_mass(images: np.ndarray) -> np.ndarray:
 
 def ink_bounding_boxes(images: np.ndarray) -> np.ndarray:
     """The smallest box around each image's ink, as ``(top, left, height, width)`` in pixels: ``(N, 4)``."""
-    ink = _check_digits(images, dtype=None) > 0
+    ink = check_array(images, name="images", ndim=3) > 0
     rows, columns = ink.any(axis=2), ink.any(axis=1)
     blank = ~rows.any(axis=1)
     if np.any(blank):
@@ -60,8 +56,7 @@ def make_dataset(
     with quiet_tensorflow_startup():
         import tensorflow as tf
 
-    if len(images) != len(labels):
-        raise ValueError(f"images and labels must have the same length, got {len(images)} and {len(labels)}")
+    check_same_length(images=images, labels=labels)
     if batch_size < 1:
         raise ValueError(f"batch_size must be a positive integer, got {batch_size}")
     dataset = tf.data.Dataset.from_tensor_slices((images, labels))
@@ -75,7 +70,6 @@ def make_dataset(
 #: MNIST's recipe: the longest side of the ink fits 20 pixels, in a 28x28 image, with the
 #: centre of mass at (14, 14) in pixel-index coordinates (see "Exploring the digits").
 DIGIT_BOX = 20
-IMAGE_SIZE = 28
 CENTRE = 14.0
 #: Stroke width of MNIST's digits, in pixels of the 28x28 image.
 MNIST_STROKE = 2.8
@@ -86,9 +80,7 @@ class EmptyDrawingError(ValueError):
 
 
 def _grey_drawing(image: np.ndarray) -> np.ndarray:
-    image = np.asarray(image)
-    if image.dtype != np.uint8:
-        raise ValueError(f"the drawing must be a uint8 image (0-255, white ink on black), got dtype {image.dtype}")
+    image = check_array(image, name="the drawing (white ink on black)", dtype=np.uint8, ndim=(2, 3))
     if image.ndim == 3 and image.shape[2] in (3, 4):
         grey = image[..., :3].astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32)
         if image.shape[2] == 4:  # transparent pixels hold no ink
@@ -112,6 +104,25 @@ def stroke_width(mask: np.ndarray) -> float:
     depth = ndimage.distance_transform_edt(np.pad(mask, 1))[1:-1, 1:-1]
     ridge = mask & (depth >= ndimage.maximum_filter(depth, size=3))  # the middle of each stroke
     return float(2 * np.median(depth[ridge]) - 1)
+
+
+def set_stroke_width(mask: np.ndarray, width: float) -> np.ndarray:
+    """The strokes of a boolean ink ``mask`` redrawn ``width`` pixels wide.
+
+    A fat pen keeps the middle of each stroke; a thin pen has every stroke widened
+    (the mask grows by a margin on each side for that).  The one place where the
+    course thickens or thins strokes drawn as masks.
+    """
+    from scipy import ndimage
+
+    mask = check_array(mask, name="mask", ndim=2, dtype=bool)
+    now = stroke_width(mask)
+    if now > width:  # keep the middle of each stroke
+        depth = ndimage.distance_transform_edt(np.pad(mask, 1))[1:-1, 1:-1]
+        thinner = depth > (now - width) / 2
+        return thinner if thinner.any() else mask
+    margin = int(np.ceil(max(width - now, 0) / 2)) + 1
+    return ndimage.distance_transform_edt(~np.pad(mask, margin)) <= (width - now) / 2
 
 
 def _fit_and_centre(ink: np.ndarray) -> np.ndarray:
@@ -148,8 +159,6 @@ def canvas_to_mnist(image: np.ndarray) -> np.ndarray:
     digit), fits the longest side into 20 px with anti-aliasing, and centres the result by its
     centre of mass in 28x28.  Raises :class:`EmptyDrawingError` for a drawing without ink.
     """
-    from scipy import ndimage
-
     grey = _grey_drawing(image)
     if grey.max() == 0:
         raise EmptyDrawingError("the drawing is empty: draw a digit first")
@@ -157,28 +166,24 @@ def canvas_to_mnist(image: np.ndarray) -> np.ndarray:
     mask = mask[_crop(mask)]
     scale = DIGIT_BOX / max(mask.shape)  # from drawing pixels to MNIST pixels
     target = MNIST_STROKE / scale  # MNIST's stroke width, in drawing pixels
-    width = stroke_width(mask)
-    if width > target:  # a fat pen: keep the middle of each stroke
-        depth = ndimage.distance_transform_edt(np.pad(mask, 1))[1:-1, 1:-1]
-        thinner = depth > (width - target) / 2
-        mask = thinner if thinner.any() else mask
-    elif width < target:  # a thin pen: widen every stroke
-        margin = int(np.ceil((target - width) / 2)) + 1
-        padded = np.pad(mask, margin)
-        mask = ndimage.distance_transform_edt(~padded) <= (target - width) / 2
+    mask = set_stroke_width(mask, target)
     return _fit_and_centre(mask[_crop(mask)].astype(np.float32))
 
 
-def _check_strokes(strokes) -> list[np.ndarray]:
+def check_strokes(strokes) -> list[np.ndarray]:
+    """The strokes of a drawing as ``(n, 2)`` arrays of (x, y) points, empty ones left out.
+
+    Raises ``ValueError`` for a stroke that is not a sequence of (x, y) points with
+    finite coordinates, and :class:`EmptyDrawingError` when no stroke has a point.
+    The pad and :func:`strokes_to_mnist` both check drawings with it.
+    """
     checked = []
     for index, stroke in enumerate(strokes):
         points = np.asarray(stroke, dtype=np.float64)
         if points.size == 0:
             continue
-        if points.ndim != 2 or points.shape[1] != 2 or not np.all(np.isfinite(points)):
-            raise ValueError(
-                f"stroke {index} must be a sequence of (x, y) points with finite coordinates, got shape {points.shape}"
-            )
+        check_array(points, name=f"stroke {index} (a sequence of (x, y) points)",
+                    shape=(None, 2), finite=True)  # fmt: skip
         checked.append(points)
     if not checked:
         raise EmptyDrawingError("the drawing is empty: draw a digit first")
@@ -196,7 +201,7 @@ def strokes_to_mnist(strokes, *, supersample: int = 8) -> np.ndarray:
     """
     from PIL import Image, ImageDraw
 
-    points = _check_strokes(strokes)
+    points = check_strokes(strokes)
     everything = np.concatenate(points)
     low = everything.min(axis=0)
     extent = float((everything.max(axis=0) - low).max())

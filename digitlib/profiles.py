@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from digitlib.validation import check_same_length
+
 PROFILE_ENV = "DIGITLIB_PROFILE"
 
 
@@ -39,8 +41,7 @@ class Profile:
         """The first ``train_samples`` or ``test_samples`` pairs of ``(x, y)`` (all of them if ``None``)."""
         if split not in ("train", "test"):
             raise ValueError(f"split must be 'train' or 'test', got {split!r}")
-        if len(x) != len(y):
-            raise ValueError(f"x and y must have the same length, got {len(x)} and {len(y)}")
+        check_same_length(x=x, y=y)
         n = self.train_samples if split == "train" else self.test_samples
         return (x, y) if n is None else (x[:n], y[:n])
 

@@ -19,7 +19,7 @@ with quiet_tensorflow_startup():
     import keras
 
 #: The recipe of the shipped weights (see ``main``).
-RECIPE = {"epochs": 20, "batch_size": 128, "peak_learning_rate": 2e-3, "seed": 2026}
+RECIPE = {"epochs": 30, "batch_size": 128, "peak_learning_rate": 2e-3, "seed": 2026}
 
 
 class EpochTimer(keras.callbacks.Callback):

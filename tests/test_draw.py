@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 
 from digitlib.draw import SIZE, DigitPad
+from digitlib.preprocess import EmptyDrawingError, strokes_to_mnist
 
 
 def circle(cx, cy, rx, ry, points=40, overlap=0.0):
@@ -68,9 +69,15 @@ def test_preview_is_what_the_model_sees(pad):
     assert "data:image/png;base64," in pad._preview.value
 
 
-def test_malformed_strokes_are_refused(pad):
-    with pytest.raises(ValueError, match=r"stroke 0 must be a non-empty sequence of \(x, y\) points"):
-        pad.draw([[]])
+def test_pad_and_strokes_to_mnist_agree_on_bad_drawings(pad):
+    for bad, error, message in [
+        ([[]], EmptyDrawingError, "the drawing is empty"),
+        ([[(1, 2, 3)]], ValueError, r"stroke 0 \(a sequence of \(x, y\) points\) must have shape \(N, 2\)"),
+        ([[(1, 2)], [(np.nan, 2)]], ValueError, "stroke 1 .* must hold finite numbers"),
+    ]:
+        for draw in (pad.draw, strokes_to_mnist):
+            with pytest.raises(error, match=message):
+                draw(bad)
 
 
 def test_errors_show_in_the_widget(pad, monkeypatch):

@@ -1,13 +1,17 @@
 import numpy as np
 import pytest
 
-import keras
+from keras import ops
 
 from digitlib.models import (
+    AUGMENTATION,
+    RandomAffine,
     RandomStrokeWidth,
+    affine_transforms,
     build_augmentation,
     build_baseline,
     build_enhanced,
+    layer_seeds,
     load_pretrained,
     pretrained_weights_path,
 )
@@ -44,6 +48,83 @@ def test_augmentation_is_inactive_at_inference_and_keeps_a_black_border():
     assert changed[:, :2].max() < 0.05 and changed[:, :, :2].max() < 0.05  # no mirrored strokes
 
 
+def four_dots(count: int) -> np.ndarray:
+    """A probe whose distortion can be read back: four 3x3 dots, above, below, left and
+    right of the middle."""
+    images = np.zeros((count, 28, 28, 1), np.float32)
+    for row, column in [(6, 14), (21, 14), (14, 6), (14, 21)]:
+        images[:, row - 1 : row + 2, column - 1 : column + 2] = 1
+    return images
+
+
+def measured_distortions(images: np.ndarray) -> dict[str, np.ndarray]:
+    """Each distortion's amount, read back from the four dots of each augmented probe."""
+    from scipy import ndimage
+
+    rows = []
+    for image in images[..., 0]:
+        labelled, count = ndimage.label(image > 0.05)
+        assert count == 4, "the four dots must stay apart"
+        dots = np.array(ndimage.center_of_mass(image, labelled, range(1, 5)))
+        top, bottom = dots[dots[:, 0].argmin()], dots[dots[:, 0].argmax()]
+        left, right = dots[dots[:, 1].argmin()], dots[dots[:, 1].argmax()]
+        vertical, horizontal = bottom - top, right - left
+        angle = np.degrees(np.arctan2(-horizontal[0], horizontal[1]))
+        lean = np.degrees(np.arctan2(vertical[1], vertical[0])) - angle
+        height, width = np.hypot(*vertical), np.hypot(*horizontal)
+        down, across = dots.mean(axis=0)
+        rows.append([angle, lean, height, width, down, across, image.sum() / (height * width)])
+    names = ["angle", "slant", "height", "width", "shift down", "shift right", "stroke width"]
+    return dict(zip(names, np.array(rows).T))
+
+
+def test_augmentation_draws_each_distortion_independently():
+    # With one seed for every layer, the layers drew the same numbers: a digit turned one
+    # way was always zoomed and thinned the same way too (correlations near +-1).
+    augmented = np.asarray(build_augmentation(seed=0)(four_dots(2000), training=True))
+    measured = measured_distortions(augmented)
+    for name, values in measured.items():
+        assert values.std() > 0, f"{name} never varies"
+    correlations = np.corrcoef(np.array(list(measured.values())))
+    names = list(measured)
+    for i in range(len(names)):
+        for j in range(i):
+            assert abs(correlations[i, j]) < 0.1, (names[i], names[j], correlations[i, j])
+
+
+def test_augmentation_reproduces_from_one_seed():
+    images = four_dots(8)
+    first = np.asarray(build_augmentation(seed=5)(images, training=True))
+    again = np.asarray(build_augmentation(seed=5)(images, training=True))
+    other = np.asarray(build_augmentation(seed=6)(images, training=True))
+    assert np.array_equal(first, again) and not np.allclose(first, other)
+
+
+def test_layer_seeds_are_distinct_and_reproducible():
+    seeds = layer_seeds(3, 5)
+    assert len(set(seeds)) == 5 and seeds == layer_seeds(3, 5)
+    assert layer_seeds(None, 2) == [None, None]
+
+
+def test_augmentation_strengths_can_be_switched_off_but_not_misnamed():
+    images = four_dots(4)
+    still = {name: 0 for name in AUGMENTATION}
+    assert np.allclose(np.asarray(build_augmentation(seed=0, strengths=still)(images, training=True)), images,
+                       atol=1e-5)  # fmt: skip
+    with pytest.raises(ValueError, match=r"strengths must name distortions among .* got \['zoom'\]"):
+        build_augmentation(strengths={"zoom": 0.1})
+
+
+def test_affine_transforms_turn_anticlockwise_and_move_as_told():
+    bar = np.zeros((1, 28, 28, 1), np.float32)
+    bar[0, 13:15, 14:24] = 1  # a bar pointing right from the middle
+    turned = np.asarray(ops.image.affine_transform(bar, affine_transforms([90.0], [0.0], [0.0], [0.0], [0.0], [0.0])))
+    rows, columns = np.nonzero(turned[0, ..., 0] > 0.5)
+    assert rows.max() < 15 and rows.min() < 6 and np.ptp(columns) < 4  # it now points up
+    moved = np.asarray(ops.image.affine_transform(bar, affine_transforms([0.0], [0.0], [0.0], [0.0], [2.0], [-3.0])))
+    assert np.allclose(moved[0, 15:17, 11:21], 1)
+
+
 def test_random_stroke_width_thickens_and_thins():
     image = np.zeros((1, 9, 9, 1), np.float32)
     image[0, 2:7, 4] = 1.0  # a one-pixel vertical bar
@@ -54,9 +135,11 @@ def test_random_stroke_width_thickens_and_thins():
     assert out.min() >= 0 and out.max() <= 1
 
 
-def test_random_stroke_width_validates_factor():
+def test_random_layers_validate_their_limits():
     with pytest.raises(ValueError, match="factor must be between 0 and 1, got 1.5"):
         RandomStrokeWidth(1.5)
+    with pytest.raises(ValueError, match="width must be at least 0 .* got 1.2"):
+        RandomAffine(width=1.2)
 
 
 def test_pretrained_model_recognises_test_digits(mnist):

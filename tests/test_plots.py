@@ -24,9 +24,9 @@ def test_digit_grid_accepts_a_channel_axis_and_no_labels():
 @pytest.mark.parametrize(
     "images, labels, message",
     [
-        (np.zeros((28, 28)), None, r"shape \(N, H, W\) or \(N, H, W, 1\) with N >= 1, got shape \(28, 28\)"),
-        (np.zeros((0, 28, 28)), None, "with N >= 1"),
-        (np.zeros((4, 28, 28)), np.arange(3), "4 images but 3 labels"),
+        (np.zeros((28, 28)), None, r"images must have 3 or 4 axes, got float64 of shape \(28, 28\)"),
+        (np.zeros((0, 28, 28)), None, r"images must not be empty, got float64 of shape \(0, 28, 28\)"),
+        (np.zeros((4, 28, 28)), np.arange(3), "images and labels must have the same length, got 4 and 3"),
     ],
 )
 def test_digit_grid_rejects_bad_input(images, labels, message):
@@ -48,8 +48,8 @@ def test_class_balance_bars_are_the_shares():
 @pytest.mark.parametrize(
     "y_train, message",
     [
-        (np.array([0.5, 1.0]), "y_train must be a 1-D array of integer class labels"),
-        (np.array([[1, 2]]), "y_train must be a 1-D array"),
+        (np.array([0.5, 1.0]), "y_train must hold integers, got float64"),
+        (np.array([[1, 2]]), "y_train must have 1 axis, got int64"),
         (np.array([3, 12]), "y_train must hold digits 0-9, got values from 3 to 12"),
         (np.array([], dtype=int), "must not be empty"),
     ],
@@ -114,7 +114,7 @@ def test_digit_geometry_counts_every_digit(mnist):
     assert len(centres_ax.patches) == 2  # one step histogram each for rows and columns
     heights = [p.get_height() for p in boxes_ax.patches]
     assert sum(heights) == 3 * 500  # height, width and longest side of every digit
-    with pytest.raises(ValueError, match=r"boxes must have shape \(500, 4\)"):
+    with pytest.raises(ValueError, match=r"boxes \(as ink_bounding_boxes returns\) must have shape \(500, 4\)"):
         plot_digit_geometry(centers_of_mass(x), ink_bounding_boxes(x)[:10])
 
 

@@ -1,0 +1,122 @@
+"""Input checks shared by every digitlib module, in one place.
+
+Each check takes the value and keyword-only options, returns the value as a NumPy
+array, and raises ``ValueError`` with a message that says what was expected and what
+came.  Modelled on scikit-learn's ``sklearn.utils.validation``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+#: The side of an MNIST image, in pixels.
+IMAGE_SIZE = 28
+#: What every network of the course takes: one grey channel of 28x28 pixels.
+INPUT_SHAPE = (IMAGE_SIZE, IMAGE_SIZE, 1)
+
+
+def _describe(array: np.ndarray) -> str:
+    return f"{array.dtype} of shape {array.shape}"
+
+
+def check_array(
+    array,
+    *,
+    name: str,
+    ndim: int | Sequence[int] | None = None,
+    shape: tuple[int | None, ...] | None = None,
+    dtype: type | str | None = None,
+    non_empty: bool = True,
+    finite: bool = False,
+) -> np.ndarray:
+    """``array`` as a NumPy array, after checking what was asked.
+
+    ``ndim``: the number of axes (or the numbers allowed); ``shape``: the size of
+    each axis, ``None`` for any; ``dtype``: the exact dtype, or ``"integer"``;
+    ``non_empty``: at least one element along the first axis; ``finite``: no NaN
+    or infinity.
+    """
+    array = np.asarray(array)
+    if ndim is not None:
+        allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
+        if array.ndim not in allowed:
+            wanted = " or ".join(str(n) for n in allowed)
+            axes = "axis" if allowed == (1,) else "axes"
+            raise ValueError(
+                f"{name} must have {wanted} {axes}, got {_describe(array)}"
+            )
+    if shape is not None:
+        fits = array.ndim == len(shape) and all(
+            want is None or want == got for want, got in zip(shape, array.shape)
+        )
+        if not fits:
+            wanted = "(" + ", ".join("N" if s is None else str(s) for s in shape)
+            wanted += ",)" if len(shape) == 1 else ")"
+            raise ValueError(f"{name} must have shape {wanted}, got {_describe(array)}")
+    if dtype == "integer":
+        if not np.issubdtype(array.dtype, np.integer):
+            raise ValueError(f"{name} must hold integers, got {_describe(array)}")
+    elif dtype is not None and array.dtype != np.dtype(dtype):
+        raise ValueError(
+            f"{name} must be {np.dtype(dtype)}, got {_describe(array)}"
+        )
+    if non_empty and (array.ndim == 0 or array.shape[0] == 0):
+        raise ValueError(f"{name} must not be empty, got {_describe(array)}")
+    if finite and not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} must hold finite numbers, got NaN or infinity")
+    return array
+
+
+def check_same_length(**arrays) -> int:
+    """The common length of the arrays given by name; raises if they differ."""
+    lengths = {name: len(array) for name, array in arrays.items()}
+    if len(set(lengths.values())) > 1:
+        names = " and ".join(lengths)
+        got = " and ".join(str(n) for n in lengths.values())
+        raise ValueError(f"{names} must have the same length, got {got}")
+    return next(iter(lengths.values()))
+
+
+def check_labels(labels, *, name: str = "labels") -> np.ndarray:
+    """A non-empty 1-D array of digits 0-9."""
+    labels = check_array(labels, name=name, ndim=1, dtype="integer")
+    if labels.min() < 0 or labels.max() > 9:
+        raise ValueError(
+            f"{name} must hold digits 0-9, got values from {labels.min()} "
+            f"to {labels.max()}"
+        )
+    return labels
+
+
+def check_pixels(images, *, name: str = "images") -> np.ndarray:
+    """uint8 digits of shape (N, H, W), as MNIST stores them."""
+    name = f"{name} (pixels 0-255, as MNIST stores them)"
+    return check_array(images, name=name, ndim=3, dtype=np.uint8)
+
+
+def check_model_input(inputs, *, name: str = "inputs") -> np.ndarray:
+    """float32 images of shape (N, 28, 28, 1) in [0, 1], as ``to_model_input`` returns."""
+    name = f"{name} (as to_model_input returns them)"
+    return check_array(
+        inputs, name=name, shape=(None, *INPUT_SHAPE), dtype=np.float32
+    )
+
+
+def check_images(images, *, name: str = "images") -> np.ndarray:
+    """Images to show: (N, H, W), or (N, H, W, 1) whose channel axis is dropped."""
+    images = check_array(images, name=name, ndim=(3, 4))
+    if images.ndim == 4:
+        images = check_array(images, name=name, shape=(None, None, None, 1))
+        images = images[..., 0]
+    return images
+
+
+def check_in_range(
+    value: float, *, name: str, low: float, high: float
+) -> float:
+    """A number between ``low`` and ``high`` (both allowed)."""
+    if not low <= value <= high:
+        raise ValueError(f"{name} must be between {low} and {high}, got {value}")
+    return value
