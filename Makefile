@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 # Quick profile for the tests: small subsets, one epoch (see book/preface.md).
 TEST_ENV := DIGITLIB_PROFILE=quick
 
-.PHONY: help setup data browser book book-quick test unit notebooks e2e bench binder-check app clean
+.PHONY: help setup data browser book book-quick test lint unit notebooks e2e bench binder-check app clean
 .DEFAULT_GOAL := help
 
 help:
@@ -54,7 +54,13 @@ book: setup
 book-quick:
 	$(TEST_ENV) $(MAKE) --no-print-directory book BOOK_OUT=_build/quick
 
-test: setup browser unit notebooks e2e
+test: setup browser lint unit notebooks e2e
+
+# ruff: lint and formatting of digitlib, tests, benchmarks and the chapters (pyproject.toml,
+# notebooks/ruff.toml); `$(BIN)/ruff format .` fixes the formatting.
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 unit: $(VENV)/.installed
 	$(BIN)/python -m pytest tests

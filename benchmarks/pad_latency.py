@@ -32,7 +32,10 @@ def random_drawings(count: int, rng: np.random.Generator):
         rotation = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
         centre = rng.uniform(SIZE * scale / 2, SIZE - SIZE * scale / 2, size=2)
         strokes = [
-            [tuple(p) for p in ((np.asarray(s) - SIZE / 2) @ rotation.T * scale + centre + rng.normal(0, 1, (len(s), 2)))]
+            [
+                tuple(p)
+                for p in ((np.asarray(s) - SIZE / 2) @ rotation.T * scale + centre + rng.normal(0, 1, (len(s), 2)))
+            ]
             for s in examples[digit]
         ]
         drawings.append((digit, strokes))
@@ -83,6 +86,7 @@ def main() -> None:
     report("pad_latency", f"Prediction latency over {DRAWINGS} drawings (milliseconds)",
            ["path", "p50 ms", "p95 ms", "accuracy"], rows,
            f"The pad path is {ratio:.0f} times faster at the median.")  # fmt: skip
+
 
 if __name__ == "__main__":
     main()

@@ -28,13 +28,20 @@ def main() -> None:
         for command in COMMANDS:
             print(f"running {command} in a fresh clone ...", flush=True)
             started = time.perf_counter()
-            done = subprocess.run(command.split(), cwd=clone, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            done = subprocess.run(
+                command.split(), cwd=clone, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+            )
             minutes = (time.perf_counter() - started) / 60
             if done.returncode != 0:
                 sys.exit(f"{command} failed (exit code {done.returncode}):\n{done.stderr[-3000:]}")
             rows.append([command, f"{minutes:.1f} min"])
-    report("suite_timings", "The README's commands on a fresh clone", ["command", "wall time"], rows,
-           "make test includes setting up .venv; make book then reuses it and builds the book cold.")
+    report(
+        "suite_timings",
+        "The README's commands on a fresh clone",
+        ["command", "wall time"],
+        rows,
+        "make test includes setting up .venv; make book then reuses it and builds the book cold.",
+    )
 
 
 if __name__ == "__main__":

@@ -10,11 +10,11 @@ import numpy as np
 
 from digitlib.startup import quiet_tensorflow_startup
 from digitlib.validation import (
+    INPUT_SHAPE,
     check_array,
     check_in_range,
     check_labels,
     check_model_input,
-    INPUT_SHAPE,
     check_same_length,
 )
 
@@ -70,6 +70,34 @@ def accuracy_interval(correct: int, total: int, confidence: float = 0.95) -> tup
     centre = (p + z**2 / (2 * total)) / (1 + z**2 / total)
     half = z / (1 + z**2 / total) * np.sqrt(p * (1 - p) / total + z**2 / (4 * total**2))
     return float(max(0.0, centre - half)), float(min(1.0, centre + half))
+
+
+@dataclass(frozen=True)
+class PairedComparison:
+    """Two models on the same digits: ``only_first`` digits only the first got right,
+    ``only_second`` only the second, and McNemar's exact two-sided ``p_value``."""
+
+    only_first: int
+    only_second: int
+    p_value: float
+
+
+def mcnemar(correct_first: np.ndarray, correct_second: np.ndarray) -> PairedComparison:
+    """McNemar's exact test on two models' right (True) and wrong answers to the same digits.
+
+    Only the digits on which they disagree count: if neither model were better, each of
+    those would be equally likely to favour either, and the p-value says how surprising
+    the split is under that assumption (a binomial test with probability 1/2).
+    """
+    from scipy.stats import binomtest
+
+    first = check_array(correct_first, name="correct_first", ndim=1, dtype=bool)
+    second = check_array(correct_second, name="correct_second", ndim=1, dtype=bool)
+    check_same_length(correct_first=first, correct_second=second)
+    only_first, only_second = int(np.sum(first & ~second)), int(np.sum(~first & second))
+    disagreements = only_first + only_second
+    p_value = 1.0 if disagreements == 0 else binomtest(only_first, disagreements, 0.5).pvalue
+    return PairedComparison(only_first, only_second, float(p_value))
 
 
 def _check_labels_and_predictions(labels: np.ndarray, predictions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -177,7 +205,9 @@ def redraw_on_canvas(
     top, left = round(centre[1] - big.shape[0] / 2), round(centre[0] - big.shape[1] / 2)
     rows = slice(max(top, 0), min(top + big.shape[0], canvas_size))
     columns = slice(max(left, 0), min(left + big.shape[1], canvas_size))
-    canvas[rows, columns] = np.where(big[rows.start - top : rows.stop - top, columns.start - left : columns.stop - left], 255, 0)
+    canvas[rows, columns] = np.where(
+        big[rows.start - top : rows.stop - top, columns.start - left : columns.stop - left], 255, 0
+    )
     return canvas
 
 
@@ -201,3 +231,153 @@ def naive_resize(canvas: np.ndarray) -> np.ndarray:
     canvas = check_array(canvas, name="canvas", ndim=2, dtype=np.uint8)
     small = Image.fromarray(canvas).resize(INPUT_SHAPE[:2], Image.Resampling.BOX)
     return np.asarray(small, dtype=np.float32) / 255
+
+
+# --- handwriting that is not MNIST --------------------------------------------------------
+
+Point = tuple[float, float]
+#: The side of the square canvas the stroke drawings below are drawn on, in pixels.
+CANVAS = 280
+
+
+def _loop(cx: float, cy: float, rx: float, ry: float, start: float = 0.0, end: float = 2 * np.pi,
+          points: int = 32) -> list[Point]:  # fmt: skip
+    """An ellipse (or part of one) drawn clockwise from ``start`` radians (0: the top)."""
+    angles = np.linspace(start, end, points)
+    return [(cx + rx * float(np.sin(a)), cy - ry * float(np.cos(a))) for a in angles]
+
+
+def example_strokes() -> dict[int, list[list[Point]]]:
+    """One hand-made drawing of each digit, as strokes on a 280x280 canvas, for demos and tests."""
+    return {
+        0: [_loop(140, 145, 70, 105)],
+        1: [[(115, 75), (150, 40), (150, 250)]],
+        2: [[(80, 95), (110, 50), (170, 48), (200, 90), (190, 140), (80, 250), (215, 250)]],
+        3: [[(80, 60), (190, 60), (125, 130), (190, 170), (185, 230), (130, 255), (75, 230)]],
+        4: [[(170, 250), (170, 40), (60, 175), (220, 175)]],
+        5: [[(200, 45), (95, 45), (85, 130), (160, 118), (200, 170), (180, 235), (120, 255), (75, 230)]],
+        6: [[(185, 45), (120, 85), (88, 170), (100, 240), (160, 252), (195, 200), (170, 150), (110, 150), (88, 195)]],
+        7: [[(70, 50), (210, 50), (120, 250)]],
+        8: [_loop(140, 88, 45, 45, np.pi, 3 * np.pi), _loop(140, 190, 58, 60)],
+        9: [_loop(140, 95, 50, 50, np.pi / 2, 2.5 * np.pi) + [(190, 95), (185, 250)]],
+    }
+
+
+def _slanted(strokes, amount: float) -> list[list[Point]]:
+    return [[(x + amount * (CANVAS / 2 - y), y) for x, y in stroke] for stroke in strokes]
+
+
+def _narrowed(strokes, factor: float) -> list[list[Point]]:
+    return [[(CANVAS / 2 + factor * (x - CANVAS / 2), y) for x, y in stroke] for stroke in strokes]
+
+
+def rare_styles() -> dict[str, list[tuple[int, list[list[Point]]]]]:
+    """Digits written in styles MNIST has few of, as strokes on a 280x280 canvas:
+    ``{style: [(digit, strokes), ...]}``."""
+    examples = example_strokes()
+    return {
+        "1 with a flag and a base": [(1, [[(110, 80), (150, 40), (150, 240)], [(105, 240), (195, 240)]])],
+        "1 with a long flag": [(1, [[(70, 115), (155, 40), (155, 250)]])],
+        "crossed 7": [(7, [[(70, 50), (210, 50), (120, 250)], [(100, 150), (195, 150)]])],
+        "4 with an open top": [(4, [[(105, 40), (75, 170), (215, 170)], [(180, 70), (180, 250)]])],
+        "0 whose ends overlap": [(0, [_loop(140, 145, 70, 105, -0.4, 2 * np.pi + 0.4, 40)])],
+        "0 open at the top": [(0, [_loop(140, 145, 70, 105, 0.7, 2 * np.pi - 0.3, 40)])],
+        "slanted 35° right": [(d, _slanted(s, np.tan(np.radians(35)))) for d, s in examples.items()],
+        "slanted 25° left": [(d, _slanted(s, -np.tan(np.radians(25)))) for d, s in examples.items()],
+        "narrow (a third as wide)": [(d, _narrowed(s, 1 / 3)) for d, s in examples.items()],
+    }
+
+
+def jittered(strokes, rng: np.random.Generator) -> list[list[Point]]:
+    """The same drawing as another hand might make it: resized to 25-85 % of the canvas,
+    turned by up to 6°, stretched by up to 10 % either way, moved, and every point
+    wobbling by about 2.5 % of the digit's size."""
+    points = np.concatenate([np.asarray(s, float) for s in strokes])
+    low, high = points.min(axis=0), points.max(axis=0)
+    size = rng.uniform(0.25, 0.85) * CANVAS
+    angle = np.radians(rng.uniform(-6, 6))
+    turn = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
+    stretch = np.diag([rng.uniform(0.9, 1.1), 1.0]) * size / max(high - low)
+    half = (high - low) / 2 * size / max(high - low)
+    centre = rng.uniform(half + 5, CANVAS - half - 5)
+    return [
+        [tuple(p) for p in (np.asarray(s, float) - (low + high) / 2) @ (turn @ stretch).T + centre
+         + rng.normal(0, 0.025 * size, (len(s), 2))]
+        for s in strokes
+    ]  # fmt: skip
+
+
+def rasterize_strokes(strokes, *, pen: float, size: int = CANVAS) -> np.ndarray:
+    """Strokes drawn on a black ``size`` square canvas with a white pen ``pen`` pixels
+    wide, round at the ends: a uint8 image, as a browser canvas would hold it."""
+    from PIL import Image, ImageDraw
+
+    canvas = Image.new("L", (size, size), 0)
+    draw = ImageDraw.Draw(canvas)
+    radius = pen / 2
+    for stroke in strokes:
+        if len(stroke) > 1:
+            draw.line([tuple(p) for p in stroke], fill=255, width=max(1, round(pen)), joint="curve")
+        for x, y in (stroke[0], stroke[-1]):
+            draw.ellipse((x - radius, y - radius, x + radius, y + radius), fill=255)
+    return np.asarray(canvas)
+
+
+@dataclass(frozen=True)
+class DrawnDigits:
+    """Drawings prepared both ways the course prepares them: ``strokes`` (the pad's path,
+    :func:`~digitlib.preprocess.strokes_to_mnist`) and ``pixels`` (a canvas image through
+    :func:`~digitlib.preprocess.canvas_to_mnist`), each (N, 28, 28, 1) float32;
+    ``labels`` (N,) and ``groups`` (N,), the style of each."""
+
+    strokes: np.ndarray
+    pixels: np.ndarray
+    labels: np.ndarray
+    groups: np.ndarray
+
+
+def rare_style_digits(*, per_style: int = 60, seed: int = 0) -> DrawnDigits:
+    """``per_style`` drawings of each of :func:`rare_styles`, each jittered by
+    :func:`jittered`, plus the ten example digits drawn with a 2-pixel and a
+    40-pixel pen (the pixel path measures the pen; the stroke path ignores it)."""
+    from digitlib.preprocess import canvas_to_mnist, strokes_to_mnist
+
+    rng = np.random.default_rng(seed)
+    styles = {**rare_styles(), "very thin pen": [*example_strokes().items()],
+              "very thick pen": [*example_strokes().items()]}  # fmt: skip
+    strokes, pixels, labels, groups = [], [], [], []
+    for style, drawings in styles.items():
+        pen = {"very thin pen": 2.0, "very thick pen": 40.0}.get(style)
+        for index in range(per_style):
+            digit, template = drawings[index % len(drawings)]
+            drawing = jittered(template, rng)
+            width = pen if pen is not None else rng.uniform(8, 24)
+            strokes.append(strokes_to_mnist(drawing))
+            pixels.append(canvas_to_mnist(rasterize_strokes(drawing, pen=width)))
+            labels.append(digit)
+            groups.append(style)
+    return DrawnDigits(np.stack(strokes)[..., None], np.stack(pixels)[..., None], np.array(labels),
+                       np.array(groups))  # fmt: skip
+
+
+def uci_handwriting() -> tuple[np.ndarray, np.ndarray]:
+    """Real handwriting that is not MNIST: scikit-learn's bundled copy of the UCI "optical
+    recognition of handwritten digits" test set, 1,797 digits written by 43 people (Alpaydin
+    and Kaynak, 1998), prepared like a drawing on the pad.
+
+    Each digit ships as 8x8 counts (0-16) of ink in 4x4 blocks of a 32x32 bitmap; it is
+    enlarged to 64x64 (bicubic) and prepared by ``canvas_to_mnist``.  Returns the model
+    inputs (N, 28, 28, 1) float32 and the labels (N,).
+    """
+    from PIL import Image
+    from sklearn.datasets import load_digits
+
+    from digitlib.preprocess import canvas_to_mnist
+
+    digits = load_digits()
+    prepared = []
+    for image in digits.images:
+        small = Image.fromarray((image / 16 * 255).astype(np.float32), mode="F")
+        big = np.asarray(small.resize((64, 64), Image.Resampling.BICUBIC))
+        prepared.append(canvas_to_mnist(np.clip(big, 0, 255).astype(np.uint8)))
+    return np.stack(prepared)[..., None], digits.target.astype(np.int64)

@@ -86,9 +86,7 @@ class RandomStrokeWidth(layers.Layer):
         return {**super().get_config(), "factor": self.factor, "seed": self.seed}
 
 
-def affine_transforms(
-    rotation_degrees, slant, height, width, shift_down, shift_right, size: int = 28
-):
+def affine_transforms(rotation_degrees, slant, height, width, shift_down, shift_right, size: int = 28):
     """Keras' ``affine_transform`` rows for digits turned, slanted, resized and moved.
 
     Each argument is a 1-D tensor with one value per image: turn anticlockwise by
@@ -184,9 +182,7 @@ AUGMENTATION = {
 }
 
 
-def build_augmentation(
-    seed: int | None = None, *, strengths: dict[str, float] | None = None
-) -> keras.Sequential:
+def build_augmentation(seed: int | None = None, *, strengths: dict[str, float] | None = None) -> keras.Sequential:
     """Digits turned, slanted, resized, moved (:class:`RandomAffine`) and drawn with a
     thinner or thicker pen (:class:`RandomStrokeWidth`), every amount drawn on its own.
 
@@ -196,8 +192,7 @@ def build_augmentation(
     chosen = {**AUGMENTATION, **(strengths or {})}
     if set(chosen) != set(AUGMENTATION):
         raise ValueError(
-            f"strengths must name distortions among {list(AUGMENTATION)}, "
-            f"got {sorted(set(chosen) - set(AUGMENTATION))}"
+            f"strengths must name distortions among {list(AUGMENTATION)}, got {sorted(set(chosen) - set(AUGMENTATION))}"
         )
     affine_seed, stroke_seed = layer_seeds(seed, 2)
     geometry = {name: value for name, value in chosen.items() if name != "stroke"}

@@ -90,7 +90,9 @@ def _grey_drawing(image: np.ndarray) -> np.ndarray:
     else:
         raise ValueError(f"the drawing must have shape (H, W), (H, W, 3) or (H, W, 4), got shape {image.shape}")
     if min(grey.shape) < IMAGE_SIZE:
-        raise ValueError(f"the drawing must be at least {IMAGE_SIZE}x{IMAGE_SIZE} pixels, got {grey.shape[0]}x{grey.shape[1]}")
+        raise ValueError(
+            f"the drawing must be at least {IMAGE_SIZE}x{IMAGE_SIZE} pixels, got {grey.shape[0]}x{grey.shape[1]}"
+        )
     return grey / 255
 
 

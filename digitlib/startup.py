@@ -56,3 +56,16 @@ def quiet_tensorflow_startup() -> Iterator[None]:
             if kept:
                 sys.stderr.write("".join(kept))
                 sys.stderr.flush()
+
+
+def setup_notebook():
+    """What every chapter's first cell calls: returns Keras, loaded without TensorFlow's
+    start-up notices, and on Google Colab switches on the custom widget manager first
+    (Colab shows widgets such as the drawing pad only with it)."""
+    if "google.colab" in sys.modules:
+        from google.colab import output
+
+        output.enable_custom_widget_manager()
+    with quiet_tensorflow_startup():
+        import keras
+    return keras

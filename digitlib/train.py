@@ -77,9 +77,7 @@ def fit(
     timer = EpochTimer()
     callbacks: list[keras.callbacks.Callback] = [timer]
     if patience is not None:
-        callbacks.append(
-            keras.callbacks.EarlyStopping("val_accuracy", patience=patience, restore_best_weights=True)
-        )
+        callbacks.append(keras.callbacks.EarlyStopping("val_accuracy", patience=patience, restore_best_weights=True))
     if checkpoint is not None:
         callbacks.append(
             keras.callbacks.ModelCheckpoint(
@@ -101,8 +99,12 @@ def main(argv: list[str] | None = None) -> int:
     from digitlib.preprocess import to_model_input
 
     parser = argparse.ArgumentParser(prog="python -m digitlib.train", description=main.__doc__)
-    parser.add_argument("--output", type=Path, default=Path("digit_cnn.weights.h5"),
-                        help="where to save the best weights (default: %(default)s)")
+    parser.add_argument(
+        "--output",
+        type=Path,
+        default=Path("digit_cnn.weights.h5"),
+        help="where to save the best weights (default: %(default)s)",
+    )
     parser.add_argument("--epochs", type=int, default=RECIPE["epochs"])
     parser.add_argument("--seed", type=int, default=RECIPE["seed"])
     args = parser.parse_args(argv)
@@ -115,8 +117,10 @@ def main(argv: list[str] | None = None) -> int:
     train, validation = split_validation(to_model_input(x_train), y_train)
     model = build_enhanced(seed=args.seed)
     steps = -(-len(train[0]) // RECIPE["batch_size"])
-    print(f"Training {model.name} ({model.count_params():,} weights) for {args.epochs} epochs "
-          f"on {len(train[0]):,} digits, validating on {len(validation[0]):,}.")
+    print(
+        f"Training {model.name} ({model.count_params():,} weights) for {args.epochs} epochs "
+        f"on {len(train[0]):,} digits, validating on {len(validation[0]):,}."
+    )
     fit(model, train, validation, epochs=args.epochs, batch_size=RECIPE["batch_size"],
         learning_rate=cosine_schedule(RECIPE["peak_learning_rate"], args.epochs, steps),
         checkpoint=args.output)  # fmt: skip
@@ -124,8 +128,10 @@ def main(argv: list[str] | None = None) -> int:
     _, val_accuracy = model.evaluate(*validation, verbose=0)
     _, test_accuracy = model.evaluate(to_model_input(x_test), y_test, verbose=0)
     minutes = (time.perf_counter() - started) / 60
-    print(f"Best validation accuracy {val_accuracy:.2%}; test accuracy {test_accuracy:.2%} "
-          f"({round((1 - test_accuracy) * len(y_test))} of {len(y_test):,} test digits wrong).")
+    print(
+        f"Best validation accuracy {val_accuracy:.2%}; test accuracy {test_accuracy:.2%} "
+        f"({round((1 - test_accuracy) * len(y_test))} of {len(y_test):,} test digits wrong)."
+    )
     print(f"Weights saved to {args.output}; {minutes:.1f} minutes in all.")
     return 0
 

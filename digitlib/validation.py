@@ -44,13 +44,9 @@ def check_array(
         if array.ndim not in allowed:
             wanted = " or ".join(str(n) for n in allowed)
             axes = "axis" if allowed == (1,) else "axes"
-            raise ValueError(
-                f"{name} must have {wanted} {axes}, got {_describe(array)}"
-            )
+            raise ValueError(f"{name} must have {wanted} {axes}, got {_describe(array)}")
     if shape is not None:
-        fits = array.ndim == len(shape) and all(
-            want is None or want == got for want, got in zip(shape, array.shape)
-        )
+        fits = array.ndim == len(shape) and all(want is None or want == got for want, got in zip(shape, array.shape))
         if not fits:
             wanted = "(" + ", ".join("N" if s is None else str(s) for s in shape)
             wanted += ",)" if len(shape) == 1 else ")"
@@ -59,9 +55,7 @@ def check_array(
         if not np.issubdtype(array.dtype, np.integer):
             raise ValueError(f"{name} must hold integers, got {_describe(array)}")
     elif dtype is not None and array.dtype != np.dtype(dtype):
-        raise ValueError(
-            f"{name} must be {np.dtype(dtype)}, got {_describe(array)}"
-        )
+        raise ValueError(f"{name} must be {np.dtype(dtype)}, got {_describe(array)}")
     if non_empty and (array.ndim == 0 or array.shape[0] == 0):
         raise ValueError(f"{name} must not be empty, got {_describe(array)}")
     if finite and not np.all(np.isfinite(array)):
@@ -83,10 +77,7 @@ def check_labels(labels, *, name: str = "labels") -> np.ndarray:
     """A non-empty 1-D array of digits 0-9."""
     labels = check_array(labels, name=name, ndim=1, dtype="integer")
     if labels.min() < 0 or labels.max() > 9:
-        raise ValueError(
-            f"{name} must hold digits 0-9, got values from {labels.min()} "
-            f"to {labels.max()}"
-        )
+        raise ValueError(f"{name} must hold digits 0-9, got values from {labels.min()} to {labels.max()}")
     return labels
 
 
@@ -99,9 +90,7 @@ def check_pixels(images, *, name: str = "images") -> np.ndarray:
 def check_model_input(inputs, *, name: str = "inputs") -> np.ndarray:
     """float32 images of shape (N, 28, 28, 1) in [0, 1], as ``to_model_input`` returns."""
     name = f"{name} (as to_model_input returns them)"
-    return check_array(
-        inputs, name=name, shape=(None, *INPUT_SHAPE), dtype=np.float32
-    )
+    return check_array(inputs, name=name, shape=(None, *INPUT_SHAPE), dtype=np.float32)
 
 
 def check_images(images, *, name: str = "images") -> np.ndarray:
@@ -113,9 +102,7 @@ def check_images(images, *, name: str = "images") -> np.ndarray:
     return images
 
 
-def check_in_range(
-    value: float, *, name: str, low: float, high: float
-) -> float:
+def check_in_range(value: float, *, name: str, low: float, high: float) -> float:
     """A number between ``low`` and ``high`` (both allowed)."""
     if not low <= value <= high:
         raise ValueError(f"{name} must be between {low} and {high}, got {value}")

@@ -34,8 +34,9 @@ def first_code_cell(path: Path) -> str:
 def test_every_chapter_starts_with_the_same_setup_cell():
     setup = first_code_cell(CHAPTERS[0])
     assert 'find_spec("digitlib") is None' in setup and f"git+{repository_url()}" in setup  # install when missing
-    assert '"google.colab" in sys.modules' in setup and "enable_custom_widget_manager()" in setup
-    assert re.search(r"with quiet_tensorflow_startup\(\):.*\n    import keras", setup)  # no start-up notice
+    assert "keras = setup_notebook()" in setup and len(setup.splitlines()) <= 8
+    preface = (ROOT / "book" / "preface.md").read_text()
+    assert setup in preface, "the preface shows the set-up cell as it is"
     for path in CHAPTERS[1:]:
         assert first_code_cell(path) == setup, f"{path.name} starts differently from {CHAPTERS[0].name}"
 

@@ -28,6 +28,7 @@ def mirror_wheel(path, parts) -> None:
 
 def mirror_parts(mnist: Mnist):
     """The mirror's layout: x as float32 pixel/256 of shape (N, 784), y as int64; 50k/10k/10k."""
+
     def x(a):
         return (a.reshape(len(a), 784) / np.float32(256)).astype(np.float32)
 
@@ -48,6 +49,7 @@ def sources(monkeypatch):
             def fetch():
                 calls.append(name)
                 return fake()
+
             return fetch
 
         monkeypatch.setattr(data, "DOWNLOAD_SOURCES", tuple((n, wrap(n, f)) for n, f in fakes.items()))
@@ -59,6 +61,7 @@ def sources(monkeypatch):
 def fail(reason):
     def fetch():
         raise SourceFailed(reason)
+
     return fetch
 
 
@@ -214,7 +217,9 @@ def test_split_validation_holds_out_the_last_digits():
     assert not set(y_fit) & set(y_val)
 
 
-@pytest.mark.parametrize("size, message", [(0, "between 1 and 99"), (100, r"between 1 and 99 \(one less than the digits given\), got 100")])
+@pytest.mark.parametrize(
+    "size, message", [(0, "between 1 and 99"), (100, r"between 1 and 99 \(one less than the digits given\), got 100")]
+)
 def test_split_validation_rejects_impossible_sizes(size, message):
     with pytest.raises(ValueError, match=message):
         data.split_validation(np.zeros(100), np.zeros(100), size=size)

@@ -35,7 +35,9 @@ def test_pad_recognises_drawn_digits(pad, name):
     digit, strokes = DIGITS[name]
     pad.clear()
     pad.draw(strokes)
-    assert pad.prediction == digit, f"{name}: predicted {pad.prediction}, probabilities {np.round(pad.probabilities, 3)}"
+    assert pad.prediction == digit, (
+        f"{name}: predicted {pad.prediction}, probabilities {np.round(pad.probabilities, 3)}"
+    )
     assert pad.probabilities.shape == (10,) and pad.probabilities.sum() == pytest.approx(1, abs=1e-4)
     assert pad.strokes == [[tuple(map(float, p)) for p in s] for s in strokes]
     assert f">{digit}<" in pad._prediction_html.value

@@ -50,7 +50,9 @@ def test_distort_validates_its_arguments(digits, kwargs, message):
 
 
 def test_distort_wants_model_inputs(mnist):
-    with pytest.raises(ValueError, match=r"inputs \(as to_model_input returns them\) must have shape \(N, 28, 28, 1\), got uint8"):
+    with pytest.raises(
+        ValueError, match=r"inputs \(as to_model_input returns them\) must have shape \(N, 28, 28, 1\), got uint8"
+    ):
         distort(mnist.x_test[:3])
 
 

@@ -1,6 +1,5 @@
 import numpy as np
 import pytest
-
 from keras import ops
 
 from digitlib.models import (

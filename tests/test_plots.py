@@ -144,8 +144,12 @@ def test_feature_maps_of_one_digit(mnist):
 
 
 def test_learning_curves_mark_the_best_epoch():
-    history = {"accuracy": [0.8, 0.9, 0.95], "val_accuracy": [0.85, 0.93, 0.92], "loss": [1, 0.5, 0.3],
-               "val_loss": [0.9, 0.4, 0.45]}
+    history = {
+        "accuracy": [0.8, 0.9, 0.95],
+        "val_accuracy": [0.85, 0.93, 0.92],
+        "loss": [1, 0.5, 0.3],
+        "val_loss": [0.9, 0.4, 0.45],
+    }
     fig = plot_learning_curves(history)
     accuracy_ax = fig.axes[0]
     assert list(accuracy_ax.lines[1].get_ydata()) == history["val_accuracy"]

@@ -14,7 +14,10 @@ def test_to_model_input_scales_and_adds_a_channel():
 @pytest.mark.parametrize(
     "images, message",
     [
-        (np.zeros((2, 28, 28), np.float32), r"images \(pixels 0-255, as MNIST stores them\) must be uint8, got float32"),
+        (
+            np.zeros((2, 28, 28), np.float32),
+            r"images \(pixels 0-255, as MNIST stores them\) must be uint8, got float32",
+        ),
         (np.zeros((28, 28), np.uint8), r"must have 3 axes, got uint8 of shape \(28, 28\)"),
         (np.zeros((2, 32, 32), np.uint8), r"must have shape \(N, 28, 28\), got uint8 of shape \(2, 32, 32\)"),
     ],
@@ -26,7 +29,7 @@ def test_to_model_input_rejects_bad_input(images, message):
 
 def test_center_of_mass_of_known_images():
     images = np.zeros((2, 5, 5), np.uint8)
-    images[0, 1, 3] = 200                   # one dot: its own position
+    images[0, 1, 3] = 200  # one dot: its own position
     images[1, 0, 0] = images[1, 4, 2] = 10  # two equal dots: the midpoint
     assert centers_of_mass(images) == pytest.approx(np.array([[1, 3], [2, 1]]))
 
@@ -39,9 +42,9 @@ def test_center_of_mass_weighs_by_ink():
 
 def test_bounding_boxes_of_known_images():
     images = np.zeros((2, 6, 8), np.uint8)
-    images[0, 2, 3] = 1            # a single pixel
-    images[1, 1:5, 2] = 9          # a vertical bar ...
-    images[1, 3, 6] = 9            # ... and a dot to its right
+    images[0, 2, 3] = 1  # a single pixel
+    images[1, 1:5, 2] = 9  # a vertical bar ...
+    images[1, 3, 6] = 9  # ... and a dot to its right
     assert ink_bounding_boxes(images).tolist() == [[2, 3, 1, 1], [1, 2, 4, 5]]
 
 

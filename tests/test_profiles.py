@@ -20,7 +20,9 @@ def test_environment_selects_quick(monkeypatch):
 
 def test_unknown_profile_names_the_choices(monkeypatch):
     monkeypatch.setenv(PROFILE_ENV, "fast")
-    with pytest.raises(ValueError, match=r"unknown profile 'fast' \(from DIGITLIB_PROFILE\); expected one of: full, quick"):
+    with pytest.raises(
+        ValueError, match=r"unknown profile 'fast' \(from DIGITLIB_PROFILE\); expected one of: full, quick"
+    ):
         get_profile()
 
 

@@ -25,6 +25,22 @@ def test_importing_keras_prints_no_startup_notices():
     assert result.stderr == ""
 
 
+def test_setup_notebook_returns_keras_quietly_and_switches_on_colabs_widgets():
+    result = run_python("""
+        import sys, types
+        calls = []
+        colab = types.ModuleType("google.colab")
+        colab.output = types.SimpleNamespace(enable_custom_widget_manager=lambda: calls.append("widgets"))
+        sys.modules["google.colab"] = colab
+        from digitlib.startup import setup_notebook
+        keras = setup_notebook()
+        print(keras.backend.backend(), calls)
+    """)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "tensorflow ['widgets']"
+    assert result.stderr == ""
+
+
 def test_only_the_startup_notices_are_dropped():
     result = run_python(f"""
         import os

@@ -1,7 +1,6 @@
+import keras
 import numpy as np
 import pytest
-
-import keras
 
 from digitlib.train import cosine_schedule, fit
 
@@ -31,8 +30,9 @@ def test_early_stopping_restores_the_best_epoch(tmp_path):
     model = tiny_model()
     validation = separable(200, 1)
     checkpoint = tmp_path / "best.weights.h5"
-    history = fit(model, separable(300, 0), validation, epochs=6, learning_rate=0.05, patience=2,
-                  checkpoint=checkpoint, verbose=0)
+    history = fit(
+        model, separable(300, 0), validation, epochs=6, learning_rate=0.05, patience=2, checkpoint=checkpoint, verbose=0
+    )
     restored = model.evaluate(*validation, verbose=0)[1]
     assert restored == pytest.approx(max(history.history["val_accuracy"]))
     assert checkpoint.exists()

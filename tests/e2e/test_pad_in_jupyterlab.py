@@ -10,7 +10,8 @@ PREDICTION = ".digit-pad-prediction"
 DRAWINGS = [
     ("1", [[(140, 30), (140, 250)]]),
     ("0", [[(40 + 30 * s, 200 + 45 * c) for s, c in zip(
-        [0, .5, .87, 1, .87, .5, 0, -.5, -.87, -1, -.87, -.5, 0], [-1, -.87, -.5, 0, .5, .87, 1, .87, .5, 0, -.5, -.87, -1])]]),
+        [0, .5, .87, 1, .87, .5, 0, -.5, -.87, -1, -.87, -.5, 0],
+        [-1, -.87, -.5, 0, .5, .87, 1, .87, .5, 0, -.5, -.87, -1])]]),
     ("7", [[(150, 40), (260, 40), (190, 200)]]),
 ]  # fmt: skip
 
@@ -38,7 +39,8 @@ def draw_digits_and_clear(page, pad, screenshot: str) -> None:
             f"document.querySelector('{PREDICTION}').textContent.trim() === '{expected}'", timeout=30_000
         )
         page.wait_for_function(
-            "before => document.querySelector('.digit-pad-probabilities').innerHTML !== before", arg=before,
+            "before => document.querySelector('.digit-pad-probabilities').innerHTML !== before",
+            arg=before,
             timeout=10_000,
         )  # the probability chart changed too
         if expected == "7":
@@ -51,7 +53,9 @@ def draw_digits_and_clear(page, pad, screenshot: str) -> None:
 def test_draw_digits_on_the_pad_in_jupyterlab(page, jupyterlab):
     url, token = jupyterlab
     page.goto(f"{url}/lab/tree/{CHAPTER}?token={token}")
-    page.locator(".jp-Notebook .jp-CodeCell .cm-content").first.wait_for(timeout=120_000)  # rendered markdown hides its editor
+    page.locator(".jp-Notebook .jp-CodeCell .cm-content").first.wait_for(
+        timeout=120_000
+    )  # rendered markdown hides its editor
     page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=120_000)  # the kernel is ready
     page.locator(".jp-Notebook").first.click()
     # Run > Run All Cells, as a reader would
