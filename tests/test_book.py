@@ -50,3 +50,15 @@ def test_all_links_to_the_repository_agree_with_config():
             assert found == owner_repo, f"{path.name} links to {found}, _config.yml says {owner_repo}"
         for found in re.findall(r"/(?:v2/)?gh/([\w.-]+/[\w.-]+)/", path.read_text()):
             assert found == owner_repo, f"{path.name} links to {found}, _config.yml says {owner_repo}"
+
+
+def test_chapter_images_stay_beside_the_chapters():
+    # Voila serves only the folder of the notebook it shows: an image path that leaves it
+    # (../book/...) makes the page load for ever.
+    for path in CHAPTERS:
+        for cell in json.loads(path.read_text())["cells"]:
+            if cell["cell_type"] != "markdown":
+                continue
+            for target in re.findall(r"!\[[^\]]*\]\(([^)\s]+)", "".join(cell["source"])):
+                assert not target.startswith(("/", "..")), f"{path.name}: {target} leaves notebooks/"
+                assert (path.parent / target).exists(), f"{path.name}: {target} is missing"

@@ -110,16 +110,47 @@ def jupyterlab(tmp_path_factory):
         yield f"http://127.0.0.1:{port}", token
 
 
-@pytest.fixture(scope="session")
-def voila_app():
-    """The standalone pad (make app) served by Voila on a free port with a token."""
+@contextmanager
+def voila(notebook: Path, log_name: str):
+    """``voila NOTEBOOK`` on a free port with a token (quick profile): yields the page's URL."""
     port, token = free_port(), "e2e-" + os.urandom(8).hex()
     command = [
-        sys.executable, "-m", "voila", str(ROOT / "app" / "digit_pad.ipynb"), "--no-browser",
+        sys.executable, "-m", "voila", str(notebook), "--no-browser",
         f"--port={port}", "--Voila.ip=127.0.0.1", f"--token={token}",
     ]  # fmt: skip
-    with running_server(command, port, "voila.log", cwd=ROOT):
+    env = {**os.environ, "DIGITLIB_PROFILE": "quick"}
+    with running_server(command, port, log_name, cwd=ROOT, env=env):
         yield f"http://127.0.0.1:{port}/?token={token}"
+
+
+@pytest.fixture(scope="session")
+def voila_app():
+    """The standalone pad (make app) served by Voila."""
+    with voila(ROOT / "app" / "digit_pad.ipynb", "voila.log") as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def voila_drawing_chapter():
+    """The drawing chapter opened on its own, as `voila notebooks/08_drawing_pad.ipynb` does."""
+    with voila(ROOT / "notebooks" / "08_drawing_pad.ipynb", "voila-chapter.log") as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def jupyter_server_with_voila(tmp_path_factory):
+    """A Jupyter server over a copy of the repository, as Binder starts it, whose Voila extension
+    renders a chapter at /voila/render/notebooks/NAME.ipynb."""
+    root = tmp_path_factory.mktemp("binder")
+    shutil.copytree(ROOT / "notebooks", root / "notebooks")
+    port, token = free_port(), "e2e-" + os.urandom(8).hex()
+    command = [
+        sys.executable, "-m", "jupyter_server", "--allow-root", "--no-browser", "--ip=127.0.0.1",
+        f"--port={port}", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
+    ]  # fmt: skip
+    env = {**os.environ, "DIGITLIB_PROFILE": "quick"}
+    with running_server(command, port, "jupyter-server.log", env=env):
+        yield f"http://127.0.0.1:{port}", token
 
 
 @pytest.fixture(scope="session")
