@@ -82,6 +82,7 @@ notebooks: $(VENV)/.installed
 # benchmarks/suite_timings.py (make test and make book on a fresh clone) is left out: it takes an hour.
 bench: setup
 	$(BIN)/python benchmarks/accuracy.py
+	$(BIN)/python benchmarks/handwriting.py
 	$(BIN)/python benchmarks/training.py
 	$(BIN)/python benchmarks/pad_latency.py
 	$(BIN)/python benchmarks/redrawn_accuracy.py

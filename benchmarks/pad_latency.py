@@ -11,11 +11,10 @@ Run: .venv/bin/python benchmarks/pad_latency.py
 import time
 
 import numpy as np
-from PIL import Image, ImageDraw
 from report import report
 
-from digitlib.draw import PEN, SIZE, DigitPad, example_strokes
-from digitlib.evaluate import naive_resize
+from digitlib.draw import PEN, DigitPad
+from digitlib.evaluate import example_strokes, jittered, naive_resize, rasterize_strokes
 from digitlib.models import load_pretrained, single_image_predictor
 from digitlib.preprocess import strokes_to_mnist
 
@@ -23,31 +22,9 @@ DRAWINGS = 300
 
 
 def random_drawings(count: int, rng: np.random.Generator):
-    """Example digits at random sizes, angles and places on the canvas, with a little jitter."""
+    """The example digits, each drawn again as another hand might (jittered: size, place, tilt, wobble)."""
     examples = example_strokes()
-    drawings = []
-    for index in range(count):
-        digit = index % 10
-        scale, angle = rng.uniform(0.25, 1.0), np.radians(rng.uniform(-15, 15))
-        rotation = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
-        centre = rng.uniform(SIZE * scale / 2, SIZE - SIZE * scale / 2, size=2)
-        strokes = [
-            [
-                tuple(p)
-                for p in ((np.asarray(s) - SIZE / 2) @ rotation.T * scale + centre + rng.normal(0, 1, (len(s), 2)))
-            ]
-            for s in examples[digit]
-        ]
-        drawings.append((digit, strokes))
-    return drawings
-
-
-def rasterize(strokes) -> np.ndarray:
-    canvas = Image.new("L", (SIZE, SIZE), 0)
-    draw = ImageDraw.Draw(canvas)
-    for stroke in strokes:
-        draw.line(stroke, fill=255, width=PEN, joint="curve")
-    return np.asarray(canvas)
+    return [(index % 10, jittered(examples[index % 10], rng)) for index in range(count)]
 
 
 def main() -> None:
@@ -67,13 +44,14 @@ def main() -> None:
         times["pad path"].append(time.perf_counter() - start)
         correct["pad path"] += int(np.argmax(probabilities) == digit)
     for digit, strokes in drawings:
-        pad._strokes = [list(s) for s in strokes]
+        pad.clear()
+        pad.draw(strokes)  # what the hand does; then time what lifting the pen does once more
         start = time.perf_counter()
-        pad._predict()
+        pad.update()
         times["pad path + widget update"].append(time.perf_counter() - start)
     for digit, strokes in drawings:
         start = time.perf_counter()
-        probabilities = model.predict(naive_resize(rasterize(strokes))[None, :, :, None], verbose=0)[0]
+        probabilities = model.predict(naive_resize(rasterize_strokes(strokes, pen=PEN))[None, :, :, None], verbose=0)[0]
         times["naive path"].append(time.perf_counter() - start)
         correct["naive path"] += int(np.argmax(probabilities) == digit)
 

@@ -53,35 +53,76 @@ def _bars_html(probabilities: np.ndarray | None) -> str:
     return '<div class="digit-pad-probabilities">' + "".join(rows) + "</div>"
 
 
+class DigitReader:
+    """What the pad knows: the strokes drawn so far and what the model reads in them.
+
+    It needs no widget, so code can use it directly: ``start``, ``extend`` and ``finish``
+    record a stroke as a pen draws it, and ``read()`` prepares the strokes with
+    :func:`~digitlib.preprocess.strokes_to_mnist` and predicts.  ``prediction`` (an int) and
+    ``probabilities`` (ten floats) are ``None`` until something is read; ``preview`` is the
+    28x28 image the model saw.
+    """
+
+    def __init__(self, model=None):
+        self.probabilities_of = single_image_predictor(load_pretrained() if model is None else model)
+        self.clear()
+
+    def clear(self) -> None:
+        """Forget the strokes and the prediction."""
+        self.strokes: list[list[Point]] = []
+        self.drawing = False
+        self.preview: np.ndarray = np.zeros(INPUT_SHAPE[:2], np.float32)
+        self.probabilities: np.ndarray | None = None
+        self.prediction: int | None = None
+
+    def start(self, x: float, y: float) -> None:
+        """The pen touches the canvas: a new stroke begins at (x, y)."""
+        self.drawing = True
+        self.strokes.append([(float(x), float(y))])
+
+    def extend(self, x: float, y: float) -> bool:
+        """The pen moves to (x, y); False (and nothing recorded) when it is not down."""
+        if self.drawing:
+            self.strokes[-1].append((float(x), float(y)))
+        return self.drawing
+
+    def finish(self) -> bool:
+        """The pen is lifted; False when it was not down."""
+        was_drawing, self.drawing = self.drawing, False
+        return was_drawing
+
+    def read(self) -> None:
+        """Prepare the strokes as MNIST was made and predict the digit."""
+        self.preview = strokes_to_mnist(self.strokes)
+        self.probabilities = self.probabilities_of(self.preview).astype(np.float64)
+        self.prediction = int(np.argmax(self.probabilities))
+
+
 class DigitPad(widgets.HBox):
     """A canvas to draw a digit on, with the model's prediction updated while you draw.
 
     ``model``: a Keras model taking (N, 28, 28, 1) floats in [0, 1]; default
-    :func:`digitlib.models.load_pretrained`.  Read ``prediction`` (an int, or None while the
-    pad is empty) and ``probabilities`` (ten floats, or None); ``draw(strokes)`` and ``clear()``
-    do what a person would do.
+    :func:`digitlib.models.load_pretrained`.  What the pad knows lives in ``reader``, a
+    :class:`DigitReader`; ``prediction``, ``probabilities``, ``preview`` and ``strokes`` read
+    it.  ``draw(strokes)`` and ``clear()`` do what a person would do; ``update()`` reads the
+    strokes again and refreshes what the pad shows.  The views are widgets of their own:
+    ``canvas``, ``clear_button``, ``prediction_view`` (CSS class ``digit-pad-prediction``),
+    ``confidence_view``, ``bars_view``, ``preview_view`` and ``errors_view``.
     """
 
     def __init__(self, model=None):
-        if model is None:
-            model = load_pretrained()
-        self._predict_probabilities = single_image_predictor(model)
-        self._strokes: list[list[Point]] = []
-        self._drawing = False
-        self._last_prediction_time = 0.0
-        self.prediction: int | None = None
-        self.probabilities: np.ndarray | None = None
-        self.preview: np.ndarray = np.zeros(INPUT_SHAPE[:2], np.float32)
+        self.reader = DigitReader(model)
+        self._last_update = 0.0
 
         self.canvas = Canvas(width=SIZE, height=SIZE)
         self.canvas.layout = widgets.Layout(width=f"{SIZE}px", height=f"{SIZE}px", border="1px solid #888")
         self.clear_button = widgets.Button(description="Clear", icon="eraser", layout=widgets.Layout(width=f"{SIZE}px"))
-        self._prediction_html = widgets.HTML("").add_class("digit-pad-prediction")
-        self._prediction_html.layout = widgets.Layout(height="64px")
-        self._confidence = widgets.HTML(self._confidence_text())
-        self._bars = widgets.HTML(_bars_html(None))
-        self._preview = widgets.HTML(self._preview_html())
-        self._errors = widgets.HTML("").add_class("digit-pad-errors")
+        self.prediction_view = widgets.HTML("", layout=widgets.Layout(height="64px")).add_class("digit-pad-prediction")
+        self.confidence_view = widgets.HTML()
+        self.bars_view = widgets.HTML()
+        self.preview_view = widgets.HTML()
+        self.errors_view = widgets.HTML("").add_class("digit-pad-errors")
+        self._show()
 
         self.canvas.on_client_ready(self._guarded(self._repaint))
         self.canvas.on_mouse_down(self._guarded(self._start))
@@ -97,15 +138,15 @@ class DigitPad(widgets.HBox):
         side = widgets.VBox(
             [
                 widgets.HTML("<b>Prediction</b>"),
-                self._prediction_html,
-                self._confidence,
-                self._bars,
+                self.prediction_view,
+                self.confidence_view,
+                self.bars_view,
                 widgets.HTML("<b>What the model sees</b>"),
-                self._preview,
+                self.preview_view,
             ],
             layout=widgets.Layout(margin="0 0 0 16px"),
         )
-        super().__init__([widgets.VBox([self.canvas, self.clear_button, self._errors]), side])
+        super().__init__([widgets.VBox([self.canvas, self.clear_button, self.errors_view]), side])
         self.add_class("digit-pad")
 
     # --- the Python API ---------------------------------------------------------------
@@ -113,7 +154,19 @@ class DigitPad(widgets.HBox):
     @property
     def strokes(self) -> list[list[Point]]:
         """A copy of the strokes drawn so far, in canvas pixels."""
-        return [list(stroke) for stroke in self._strokes]
+        return [list(stroke) for stroke in self.reader.strokes]
+
+    @property
+    def prediction(self) -> int | None:
+        return self.reader.prediction
+
+    @property
+    def probabilities(self) -> np.ndarray | None:
+        return self.reader.probabilities
+
+    @property
+    def preview(self) -> np.ndarray:
+        return self.reader.preview
 
     def draw(self, strokes: Sequence[Sequence[Point]]) -> None:
         """Draw ``strokes`` (each a sequence of (x, y) canvas pixels) as a hand would.
@@ -129,10 +182,15 @@ class DigitPad(widgets.HBox):
 
     def clear(self) -> None:
         """Wipe the canvas and the prediction."""
-        self._strokes, self._drawing = [], False
-        self.prediction, self.probabilities = None, None
-        self.preview = np.zeros(INPUT_SHAPE[:2], np.float32)
+        self.reader.clear()
         self._repaint()
+        self._show()
+
+    def update(self) -> None:
+        """Read the strokes again and show the result: what lifting the pen does."""
+        self._last_update = time.monotonic()
+        self.reader.read()
+        self.errors_view.value = ""
         self._show()
 
     # --- events -------------------------------------------------------------------------
@@ -144,7 +202,7 @@ class DigitPad(widgets.HBox):
             try:
                 callback(*args)
             except Exception as error:  # noqa: BLE001 - shown to the reader, never swallowed
-                self._errors.value = (
+                self.errors_view.value = (
                     '<pre style="color:#b00;white-space:pre-wrap;font-size:11px">'
                     f"{html.escape(''.join(traceback.format_exception_only(error)).strip())}</pre>"
                 )
@@ -153,51 +211,37 @@ class DigitPad(widgets.HBox):
         return run
 
     def _start(self, x: float, y: float) -> None:
-        self._drawing = True
-        self._strokes.append([(float(x), float(y))])
+        self.reader.start(x, y)
         self.canvas.fill_circle(x, y, PEN / 2)
 
     def _move(self, x: float, y: float) -> None:
-        if not self._drawing:
+        previous = self.reader.strokes[-1][-1] if self.reader.drawing else None
+        if not self.reader.extend(x, y):
             return  # the mouse moves over the canvas without a button pressed
-        x0, y0 = self._strokes[-1][-1]
-        self._strokes[-1].append((float(x), float(y)))
-        self.canvas.stroke_line(x0, y0, x, y)
-        if time.monotonic() - self._last_prediction_time >= THROTTLE_SECONDS:
-            self._predict()
+        self.canvas.stroke_line(*previous, x, y)
+        if time.monotonic() - self._last_update >= THROTTLE_SECONDS:
+            self.update()
 
     def _end(self) -> None:
-        if self._drawing:
-            self._drawing = False
-            self._predict()
+        if self.reader.finish():
+            self.update()
 
-    # --- prediction and display -------------------------------------------------------------
-
-    def _predict(self) -> None:
-        self._last_prediction_time = time.monotonic()
-        self.preview = strokes_to_mnist(self._strokes)
-        self.probabilities = self._predict_probabilities(self.preview).astype(np.float64)
-        self.prediction = int(np.argmax(self.probabilities))
-        self._errors.value = ""
-        self._show()
-
-    def _confidence_text(self) -> str:
-        if self.probabilities is None:
-            return '<span style="color:#666">Draw a digit on the black square.</span>'
-        return f"confidence {self.probabilities[self.prediction]:.0%}"
-
-    def _preview_html(self) -> str:
-        return (
-            f'<img src="{_png_data_url(self.preview)}" width="112" height="112" '
-            'style="image-rendering:pixelated;border:1px solid #888" alt="the 28x28 input of the model">'
-        )
+    # --- display --------------------------------------------------------------------------
 
     def _show(self) -> None:
-        digit = "" if self.prediction is None else str(self.prediction)
-        self._prediction_html.value = f'<span style="font-size:56px;line-height:60px;font-weight:bold">{digit}</span>'
-        self._confidence.value = self._confidence_text()
-        self._bars.value = _bars_html(self.probabilities)
-        self._preview.value = self._preview_html()
+        reader = self.reader
+        digit = "" if reader.prediction is None else str(reader.prediction)
+        self.prediction_view.value = f'<span style="font-size:56px;line-height:60px;font-weight:bold">{digit}</span>'
+        self.confidence_view.value = (
+            '<span style="color:#666">Draw a digit on the black square.</span>'
+            if reader.probabilities is None
+            else f"confidence {reader.probabilities[reader.prediction]:.0%}"
+        )
+        self.bars_view.value = _bars_html(reader.probabilities)
+        self.preview_view.value = (
+            f'<img src="{_png_data_url(reader.preview)}" width="112" height="112" '
+            'style="image-rendering:pixelated;border:1px solid #888" alt="the 28x28 input of the model">'
+        )
 
     def _repaint(self) -> None:
         """Paint the whole canvas: black background, then every stroke (also for a new browser view)."""
@@ -213,28 +257,7 @@ class DigitPad(widgets.HBox):
             self.canvas.line_width = PEN
             self.canvas.line_cap = "round"
             self.canvas.line_join = "round"
-            for stroke in self._strokes:
+            for stroke in self.reader.strokes:
                 self.canvas.fill_circle(*stroke[0], PEN / 2)
                 if len(stroke) > 1:
                     self.canvas.stroke_lines(stroke)
-
-
-def _loop(cx: float, cy: float, rx: float, ry: float, start: float = 0.0, points: int = 32) -> list[Point]:
-    angles = start + np.linspace(0, 2 * np.pi, points)
-    return [(cx + rx * float(np.sin(a)), cy - ry * float(np.cos(a))) for a in angles]
-
-
-def example_strokes() -> dict[int, list[list[Point]]]:
-    """One hand-made drawing of each digit, as strokes in canvas pixels, for demos and tests."""
-    return {
-        0: [_loop(140, 145, 70, 105)],
-        1: [[(115, 75), (150, 40), (150, 250)]],
-        2: [[(80, 95), (110, 50), (170, 48), (200, 90), (190, 140), (80, 250), (215, 250)]],
-        3: [[(80, 60), (190, 60), (125, 130), (190, 170), (185, 230), (130, 255), (75, 230)]],
-        4: [[(170, 250), (170, 40), (60, 175), (220, 175)]],
-        5: [[(200, 45), (95, 45), (85, 130), (160, 118), (200, 170), (180, 235), (120, 255), (75, 230)]],
-        6: [[(185, 45), (120, 85), (88, 170), (100, 240), (160, 252), (195, 200), (170, 150), (110, 150), (88, 195)]],
-        7: [[(70, 50), (210, 50), (120, 250)]],
-        8: [_loop(140, 88, 45, 45, np.pi), _loop(140, 190, 58, 60)],
-        9: [_loop(140, 95, 50, 50, np.pi / 2) + [(190, 95), (185, 250)]],
-    }

@@ -213,12 +213,12 @@ def _conv_block(x, filters: int, name: str):
     return layers.MaxPooling2D(2, name=f"{name}_pool")(x)
 
 
-def build_enhanced(seed: int | None = None) -> keras.Model:
+def build_enhanced(seed: int | None = None, *, strengths: dict[str, float] | None = None) -> keras.Model:
     """The course's best network: augmentation, three blocks of batch-normalized 3x3
     convolutions (32, 64, 128 filters), global average pooling and dropout; about 290k weights."""
     augmentation_seed, dropout_seed = layer_seeds(seed, 2)
     inputs = keras.Input(INPUT_SHAPE, name="image")
-    x = build_augmentation(augmentation_seed)(inputs)
+    x = build_augmentation(augmentation_seed, strengths=strengths)(inputs)
     x = _conv_block(x, 32, "block1")
     x = _conv_block(x, 64, "block2")
     x = _conv_block(x, 128, "block3")

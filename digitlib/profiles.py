@@ -25,12 +25,14 @@ class Profile:
 
     ``train_samples`` / ``test_samples``: how many digits of each split to use (``None``: all).
     ``epochs``: how many passes over the training data a chapter's training runs.
+    ``repeats``: how many seeds a chapter trains each recipe with when it compares recipes.
     """
 
     name: str
     train_samples: int | None
     test_samples: int | None
     epochs: int
+    repeats: int
 
     @property
     def is_quick(self) -> bool:
@@ -47,8 +49,8 @@ class Profile:
 
 
 PROFILES = {
-    "full": Profile("full", train_samples=None, test_samples=None, epochs=2),
-    "quick": Profile("quick", train_samples=2000, test_samples=1000, epochs=1),
+    "full": Profile("full", train_samples=None, test_samples=None, epochs=2, repeats=3),
+    "quick": Profile("quick", train_samples=2000, test_samples=1000, epochs=1, repeats=1),
 }
 
 

@@ -7,6 +7,8 @@ shipped model from scratch and prints its test accuracy and how long it took.
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -92,10 +94,32 @@ def fit(
     return history
 
 
+def record_path(weights: str | Path) -> Path:
+    """Where the record of the run that made ``weights`` lives: ``NAME.run.json`` beside ``NAME.weights.h5``."""
+    weights = Path(weights)
+    return weights.with_name(weights.name.removesuffix(".weights.h5") + ".run.json")
+
+
+def training_runs() -> list[dict]:
+    """The records of the runs behind the shipped weights, the shipped run first, then the
+    recipes tried before it (``digitlib/weights/tried/``), as ``python -m digitlib.train``
+    wrote them: the recipe, each epoch's accuracy and loss, the best validation accuracy,
+    and the test accuracy of the shipped run only (the test set is used once)."""
+    from importlib import resources
+
+    folder = Path(str(resources.files("digitlib") / "weights"))
+    paths = [folder / "digit_cnn.run.json", *sorted((folder / "tried").glob("*.run.json"))]
+    return [json.loads(path.read_text()) for path in paths]
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Train the shipped model from scratch, choosing the best epoch on a validation split."""
+    """Train the shipped model from scratch, choosing the best epoch on a validation split.
+
+    Writes the best weights to ``--output`` and a record of the run (recipe, history,
+    accuracies, time) beside them, as ``NAME.run.json``.
+    """
     from digitlib.data import load_mnist, split_validation
-    from digitlib.models import build_enhanced
+    from digitlib.models import AUGMENTATION, build_enhanced
     from digitlib.preprocess import to_model_input
 
     parser = argparse.ArgumentParser(prog="python -m digitlib.train", description=main.__doc__)
@@ -105,34 +129,69 @@ def main(argv: list[str] | None = None) -> int:
         default=Path("digit_cnn.weights.h5"),
         help="where to save the best weights (default: %(default)s)",
     )
+    parser.add_argument("--name", default="the shipped recipe", help="what the run tries, for its record")
     parser.add_argument("--epochs", type=int, default=RECIPE["epochs"])
     parser.add_argument("--seed", type=int, default=RECIPE["seed"])
+    parser.add_argument(
+        "--strength",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help=f"change one distortion of the augmentation (names: {', '.join(AUGMENTATION)})",
+    )
+    parser.add_argument(
+        "--no-test", action="store_true", help="a trial: do not look at the test set (it is used once, at the end)"
+    )
     args = parser.parse_args(argv)
     if not str(args.output).endswith(".weights.h5"):
         parser.error("--output must end in .weights.h5 (Keras' weights format)")
+    strengths = {}
+    for item in args.strength:
+        name, _, value = item.partition("=")
+        if name not in AUGMENTATION:
+            parser.error(f"--strength {item}: expected one of {', '.join(AUGMENTATION)}, got {name!r}")
+        strengths[name] = float(value)
 
     started = time.perf_counter()
     keras.utils.set_random_seed(args.seed)
     (x_train, y_train), (x_test, y_test) = load_mnist()
     train, validation = split_validation(to_model_input(x_train), y_train)
-    model = build_enhanced(seed=args.seed)
+    model = build_enhanced(seed=args.seed, strengths=strengths)
     steps = -(-len(train[0]) // RECIPE["batch_size"])
     print(
         f"Training {model.name} ({model.count_params():,} weights) for {args.epochs} epochs "
         f"on {len(train[0]):,} digits, validating on {len(validation[0]):,}."
     )
-    fit(model, train, validation, epochs=args.epochs, batch_size=RECIPE["batch_size"],
-        learning_rate=cosine_schedule(RECIPE["peak_learning_rate"], args.epochs, steps),
-        checkpoint=args.output)  # fmt: skip
+    history = fit(model, train, validation, epochs=args.epochs, batch_size=RECIPE["batch_size"],
+                  learning_rate=cosine_schedule(RECIPE["peak_learning_rate"], args.epochs, steps),
+                  checkpoint=args.output)  # fmt: skip
     model.load_weights(args.output)
     _, val_accuracy = model.evaluate(*validation, verbose=0)
-    _, test_accuracy = model.evaluate(to_model_input(x_test), y_test, verbose=0)
-    minutes = (time.perf_counter() - started) / 60
-    print(
-        f"Best validation accuracy {val_accuracy:.2%}; test accuracy {test_accuracy:.2%} "
-        f"({round((1 - test_accuracy) * len(y_test))} of {len(y_test):,} test digits wrong)."
-    )
-    print(f"Weights saved to {args.output}; {minutes:.1f} minutes in all.")
+    record = {
+        "name": args.name,
+        "command": "python -m digitlib.train " + " ".join(sys.argv[1:] if argv is None else argv),
+        "recipe": {**RECIPE, "epochs": args.epochs, "seed": args.seed},
+        "augmentation": {**AUGMENTATION, **strengths},
+        "weights": model.count_params(),
+        "history": {key: [round(float(v), 5) for v in values] for key, values in history.history.items()},
+        "best_epoch": int(np.argmax(history.history["val_accuracy"])) + 1,
+        "validation_accuracy": round(float(val_accuracy), 5),
+        "test_accuracy": None,
+        "minutes": None,
+        "cpu_cores": os.cpu_count(),
+    }
+    print(f"Best validation accuracy {val_accuracy:.2%} (epoch {record['best_epoch']}).")
+    if not args.no_test:
+        _, test_accuracy = model.evaluate(to_model_input(x_test), y_test, verbose=0)
+        record["test_accuracy"] = round(float(test_accuracy), 5)
+        print(
+            f"Test accuracy {test_accuracy:.2%} "
+            f"({round((1 - test_accuracy) * len(y_test))} of {len(y_test):,} test digits wrong)."
+        )
+    record["minutes"] = round((time.perf_counter() - started) / 60, 1)
+    record_path(args.output).write_text(json.dumps(record, indent=1) + "\n")
+    print(f"Weights saved to {args.output}, the run's record to {record_path(args.output)}; "
+          f"{record['minutes']:.1f} minutes in all.")  # fmt: skip
     return 0
 
 

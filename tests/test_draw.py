@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from digitlib.draw import SIZE, DigitPad
+from digitlib.draw import SIZE, DigitPad, DigitReader
 from digitlib.preprocess import EmptyDrawingError, strokes_to_mnist
 
 
@@ -40,26 +40,36 @@ def test_pad_recognises_drawn_digits(pad, name):
     )
     assert pad.probabilities.shape == (10,) and pad.probabilities.sum() == pytest.approx(1, abs=1e-4)
     assert pad.strokes == [[tuple(map(float, p)) for p in s] for s in strokes]
-    assert f">{digit}<" in pad._prediction_html.value
+    assert f">{digit}<" in pad.prediction_view.value
 
 
 def test_clear_empties_the_pad(pad):
     pad.draw(DIGITS["a 7"][1])
     pad.clear()
     assert pad.prediction is None and pad.probabilities is None and pad.strokes == []
-    assert "><" in pad._prediction_html.value  # the prediction element is empty
+    assert "><" in pad.prediction_view.value  # the prediction element is empty
     assert not pad.preview.any()
 
 
 def test_moving_without_pressing_draws_nothing(pad):
     pad.clear()
-    pad._move(10, 10)
+    assert not pad.reader.extend(10, 10) and not pad.reader.finish()
     assert pad.strokes == [] and pad.prediction is None
+
+
+def test_the_reader_records_strokes_and_reads_them_without_a_widget(pad):
+    reader = DigitReader()
+    reader.start(70, 50)
+    assert reader.extend(210, 50) and reader.extend(120, 250) and reader.finish()
+    reader.read()
+    assert reader.prediction == 7 and reader.preview.shape == (28, 28)
+    reader.clear()
+    assert reader.strokes == [] and reader.prediction is None
 
 
 def test_widget_layout_and_css_classes(pad):
     assert "digit-pad" in pad._dom_classes
-    assert "digit-pad-prediction" in pad._prediction_html._dom_classes
+    assert "digit-pad-prediction" in pad.prediction_view._dom_classes
     assert pad.canvas.width == pad.canvas.height == SIZE
     assert pad.canvas.layout.width == pad.canvas.layout.height == f"{SIZE}px"  # never stretched to the cell
 
@@ -68,7 +78,7 @@ def test_preview_is_what_the_model_sees(pad):
     pad.clear()
     pad.draw(DIGITS["a big 0"][1])
     assert pad.preview.shape == (28, 28) and pad.preview.max() > 0.9
-    assert "data:image/png;base64," in pad._preview.value
+    assert "data:image/png;base64," in pad.preview_view.value
 
 
 def test_pad_and_strokes_to_mnist_agree_on_bad_drawings(pad):
@@ -83,13 +93,9 @@ def test_pad_and_strokes_to_mnist_agree_on_bad_drawings(pad):
 
 
 def test_errors_show_in_the_widget(pad, monkeypatch):
-    def broken(image):
-        raise RuntimeError("the model is broken")
+    def broken():
+        raise RuntimeError("the reader is broken")
 
-    pad.clear()
-    monkeypatch.setattr(pad, "_predict_probabilities", broken)
-    handler = pad._guarded(pad._end)
-    pad._start(10, 10)
-    with pytest.raises(RuntimeError):
-        handler()
-    assert "the model is broken" in pad._errors.value
+    monkeypatch.setattr(pad.reader, "clear", broken)
+    pad.clear_button.click()  # what a click in the browser runs (ipywidgets logs the error too)
+    assert "the reader is broken" in pad.errors_view.value
