@@ -62,3 +62,17 @@ def test_chapter_images_stay_beside_the_chapters():
             for target in re.findall(r"!\[[^\]]*\]\(([^)\s]+)", "".join(cell["source"])):
                 assert not target.startswith(("/", "..")), f"{path.name}: {target} leaves notebooks/"
                 assert (path.parent / target).exists(), f"{path.name}: {target} is missing"
+
+
+def test_chapters_show_networks_from_their_single_source():
+    # A network's code shown in a chapter's text must be digitlib's, letter for letter (chapters
+    # print it with inspect.getsource); a hand copy drifts.
+    source = (ROOT / "digitlib" / "models.py").read_text()
+    for path in CHAPTERS:
+        for cell in json.loads(path.read_text())["cells"]:
+            if cell["cell_type"] != "markdown":
+                continue
+            for block in re.findall(r"```python\n(.*?)```", "".join(cell["source"]), re.S):
+                if "layers." in block:
+                    for line in block.strip().splitlines():
+                        assert line.strip() in source, f"{path.name} shows a line digitlib does not have: {line}"

@@ -192,3 +192,60 @@ def test_naive_resize_shrinks_the_whole_canvas():
     assert small.shape == (28, 28) and small[:4, :4].min() == 1.0 and small[4:, 4:].max() == 0
     with pytest.raises(ValueError, match="canvas must be uint8, got float64"):
         naive_resize(canvas.astype(float))
+
+
+from digitlib.evaluate import (  # noqa: E402
+    CANVAS,
+    example_strokes,
+    jittered,
+    mcnemar,
+    rare_style_digits,
+    rare_styles,
+    rasterize_strokes,
+    uci_handwriting,
+)
+
+
+def test_mcnemar_counts_disagreements_and_tests_them():
+    first = np.array([True] * 10 + [False] * 0 + [True] * 5)
+    second = np.array([False] * 10 + [True] * 5)
+    result = mcnemar(first, second)
+    assert (result.only_first, result.only_second) == (10, 0)
+    assert result.p_value == pytest.approx(2 * 0.5**10)  # the exact two-sided binomial test
+    assert mcnemar(first, first).p_value == 1.0
+    with pytest.raises(ValueError, match="correct_first and correct_second must have the same length"):
+        mcnemar(first, second[:3])
+
+
+def test_jittered_drawings_stay_on_the_canvas_and_keep_their_shape():
+    rng = np.random.default_rng(0)
+    for digit, strokes in example_strokes().items():
+        moved = jittered(strokes, rng)
+        points = np.concatenate([np.asarray(s) for s in moved])
+        assert [len(s) for s in moved] == [len(s) for s in strokes]
+        assert points.min() > -10 and points.max() < CANVAS + 10, digit
+
+
+def test_rasterized_strokes_have_the_pen_width():
+    image = rasterize_strokes([[(40, 140), (240, 140)]], pen=20)
+    assert image.dtype == np.uint8 and image.shape == (CANVAS, CANVAS)
+    column = image[:, 140] > 127
+    assert 19 <= column.sum() <= 21
+
+
+def test_rare_styles_are_prepared_both_ways():
+    drawn = rare_style_digits(per_style=2, seed=1)
+    styles = len(rare_styles()) + 2  # and the two pens
+    assert drawn.strokes.shape == drawn.pixels.shape == (2 * styles, 28, 28, 1)
+    assert drawn.strokes.dtype == np.float32 and drawn.strokes.max() <= 1
+    assert set(drawn.labels) <= set(range(10)) and len(set(drawn.groups)) == styles
+
+
+def test_uci_handwriting_is_real_and_prepared_like_mnist():
+    inputs, labels = uci_handwriting()
+    assert inputs.shape == (1797, 28, 28, 1) and labels.shape == (1797,)
+    assert np.bincount(labels).min() > 170  # about 180 of each digit
+    from digitlib.preprocess import centers_of_mass
+
+    centres = centers_of_mass((inputs[:200, ..., 0] * 255).astype(np.uint8))
+    assert np.abs(centres - 14).max() < 1  # centred as MNIST's digits are

@@ -1,0 +1,65 @@
+import numpy as np
+import pytest
+
+from digitlib.validation import (
+    INPUT_SHAPE,
+    check_array,
+    check_images,
+    check_in_range,
+    check_labels,
+    check_model_input,
+    check_pixels,
+    check_same_length,
+)
+
+
+def test_check_array_returns_an_array_that_passed():
+    out = check_array([[1, 2], [3, 4]], name="x", ndim=2, shape=(None, 2), dtype="integer", finite=True)
+    assert isinstance(out, np.ndarray) and out.shape == (2, 2)
+
+
+@pytest.mark.parametrize(
+    "value, options, message",
+    [
+        (np.zeros(3), {"ndim": 2}, r"x must have 2 axes, got float64 of shape \(3,\)"),
+        (np.zeros((2, 2)), {"ndim": 1}, r"x must have 1 axis, got float64 of shape \(2, 2\)"),
+        (np.zeros((2, 3)), {"shape": (None, 2)}, r"x must have shape \(N, 2\), got float64 of shape \(2, 3\)"),
+        (np.zeros(3), {"shape": (4,)}, r"x must have shape \(4,\), got float64 of shape \(3,\)"),
+        (np.zeros(3), {"dtype": np.uint8}, r"x must be uint8, got float64 of shape \(3,\)"),
+        (np.zeros(3), {"dtype": "integer"}, "x must hold integers, got float64"),
+        (np.zeros((0, 2)), {}, r"x must not be empty, got float64 of shape \(0, 2\)"),
+        (np.array([1.0, np.nan]), {"finite": True}, "x must hold finite numbers, got NaN or infinity"),
+    ],
+)
+def test_check_array_says_what_was_expected_and_what_came(value, options, message):
+    with pytest.raises(ValueError, match=message):
+        check_array(value, name="x", **options)
+
+
+def test_same_length_names_every_array():
+    assert check_same_length(a=[1, 2], b=[3, 4]) == 2
+    with pytest.raises(ValueError, match="images and labels must have the same length, got 3 and 2"):
+        check_same_length(images=np.zeros(3), labels=np.zeros(2))
+
+
+def test_labels_must_be_digits():
+    assert check_labels(np.array([0, 9])).tolist() == [0, 9]
+    with pytest.raises(ValueError, match="labels must hold digits 0-9, got values from 3 to 12"):
+        check_labels(np.array([3, 12]))
+
+
+def test_the_shapes_of_the_course():
+    assert INPUT_SHAPE == (28, 28, 1)
+    check_model_input(np.zeros((2, 28, 28, 1), np.float32))
+    with pytest.raises(ValueError, match=r"inputs \(as to_model_input returns them\) must be float32"):
+        check_model_input(np.zeros((2, 28, 28, 1)))
+    check_pixels(np.zeros((1, 5, 5), np.uint8))
+    assert check_images(np.zeros((2, 5, 5, 1))).shape == (2, 5, 5)
+    with pytest.raises(ValueError, match=r"images must have shape \(N, N, N, 1\)"):
+        check_images(np.zeros((2, 5, 5, 3)))
+
+
+def test_check_in_range():
+    assert check_in_range(0.5, name="p", low=0, high=1) == 0.5
+    with pytest.raises(ValueError, match="p must be between 0 and 1, got 2"):
+        check_in_range(2, name="p", low=0, high=1)
