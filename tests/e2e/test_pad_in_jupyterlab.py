@@ -4,7 +4,7 @@ import re
 
 from tests.e2e.conftest import ARTIFACTS
 
-CHAPTER = "notebooks/08_drawing_pad.ipynb"
+CHAPTER = "notebooks/09_drawing_pad.ipynb"
 PREDICTION = ".digit-pad-prediction"
 # Drawings in canvas pixels: a digit, where and how big (the pad is 280x280).
 DRAWINGS = [
