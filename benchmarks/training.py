@@ -3,7 +3,7 @@ and the test accuracy they reach.
 
 Each recipe trains in a process of its own, so that its peak memory is its own. The baselines train
 for the profile's epochs, as in the chapters; the enhanced network (the shipped model's recipe,
-20 epochs in full) for one epoch, enough to time an epoch.
+30 epochs in full) for one epoch, enough to time an epoch.
 
 Run: .venv/bin/python benchmarks/training.py
 """

@@ -1,7 +1,8 @@
 """digitlib: the helper package of the Digit Course.
 
 Modules, in the order data flows through them: ``startup`` (loads TensorFlow without its start-up
-notices), ``profiles`` (how much work a chapter does), ``data`` (MNIST that loads anywhere),
+notices, and prepares a chapter's notebook), ``validation`` (the input checks every module
+shares), ``profiles`` (how much work a chapter does), ``data`` (MNIST that loads anywhere),
 ``preprocess`` (scaling, shapes, drawings to MNIST), ``models`` (the networks and the shipped one),
 ``train`` (the training loop and recipe), ``evaluate`` (metrics, mistakes, robustness), ``plots``
 (the figures) and ``draw`` (the drawing pad).

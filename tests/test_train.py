@@ -49,3 +49,27 @@ def test_cosine_schedule_warms_up_then_decays():
     assert rates[0] == pytest.approx(1e-5, rel=1e-3)
     assert rates[1] == pytest.approx(1e-3, rel=1e-3)
     assert rates[1] > rates[2] > rates[3] >= 1e-5 * 0.99
+
+
+def test_the_record_sits_beside_the_weights():
+    from pathlib import Path
+
+    from digitlib.train import record_path
+
+    assert record_path("a/b/digit_cnn.weights.h5") == Path("a/b/digit_cnn.run.json")
+
+
+def test_the_shipped_record_describes_the_shipped_weights(mnist):
+    from digitlib.models import load_pretrained
+    from digitlib.preprocess import to_model_input
+    from digitlib.train import training_runs
+
+    shipped, *tried = training_runs()
+    assert shipped["name"] == "the shipped recipe" and tried
+    history = shipped["history"]
+    assert shipped["best_epoch"] == int(np.argmax(history["val_accuracy"])) + 1
+    assert len(history["val_accuracy"]) == shipped["recipe"]["epochs"]
+    model = load_pretrained()
+    predictions = model.predict(to_model_input(mnist.x_test), batch_size=1000, verbose=0).argmax(axis=1)
+    assert np.mean(predictions == mnist.y_test) == pytest.approx(shipped["test_accuracy"], abs=1e-4)
+    assert all(run["validation_accuracy"] > 0.99 for run in tried)
