@@ -205,24 +205,42 @@ def build_augmentation(seed: int | None = None, *, strengths: dict[str, float] |
     )
 
 
-def _conv_block(x, filters: int, name: str):
+def conv_block(x, filters: int, name: str, *, batch_norm: bool = True):
+    """Two 3x3 convolutions (padded, so the size stays), each batch-normalized and followed
+    by ReLU, then 2x2 max pooling: one block of :func:`build_enhanced`."""
     for i in (1, 2):
-        x = layers.Conv2D(filters, 3, padding="same", use_bias=False, name=f"{name}_conv{i}")(x)
-        x = layers.BatchNormalization(name=f"{name}_bn{i}")(x)
+        x = layers.Conv2D(filters, 3, padding="same", use_bias=not batch_norm, name=f"{name}_conv{i}")(x)
+        if batch_norm:
+            x = layers.BatchNormalization(name=f"{name}_bn{i}")(x)
         x = layers.ReLU(name=f"{name}_relu{i}")(x)
     return layers.MaxPooling2D(2, name=f"{name}_pool")(x)
 
 
-def build_enhanced(seed: int | None = None, *, strengths: dict[str, float] | None = None) -> keras.Model:
+def build_enhanced(
+    seed: int | None = None,
+    *,
+    strengths: dict[str, float] | None = None,
+    augment: bool = True,
+    batch_norm: bool = True,
+    head: str = "average",
+) -> keras.Model:
     """The course's best network: augmentation, three blocks of batch-normalized 3x3
-    convolutions (32, 64, 128 filters), global average pooling and dropout; about 290k weights."""
+    convolutions (32, 64, 128 filters), global average pooling and dropout; about 290k weights.
+
+    The options take one part away, for comparisons: ``augment=False`` leaves out the
+    augmentation (``strengths`` sets it otherwise), ``batch_norm=False`` the batch
+    normalization (the convolutions get biases instead), and ``head="flatten"`` replaces
+    the global average by a flattened layer, as the baseline has.
+    """
+    if head not in ("average", "flatten"):
+        raise ValueError(f"head must be 'average' or 'flatten', got {head!r}")
     augmentation_seed, dropout_seed = layer_seeds(seed, 2)
     inputs = keras.Input(INPUT_SHAPE, name="image")
-    x = build_augmentation(augmentation_seed, strengths=strengths)(inputs)
-    x = _conv_block(x, 32, "block1")
-    x = _conv_block(x, 64, "block2")
-    x = _conv_block(x, 128, "block3")
-    x = layers.GlobalAveragePooling2D(name="gap")(x)
+    x = build_augmentation(augmentation_seed, strengths=strengths)(inputs) if augment else inputs
+    x = conv_block(x, 32, "block1", batch_norm=batch_norm)
+    x = conv_block(x, 64, "block2", batch_norm=batch_norm)
+    x = conv_block(x, 128, "block3", batch_norm=batch_norm)
+    x = layers.GlobalAveragePooling2D(name="gap")(x) if head == "average" else layers.Flatten(name="flatten")(x)
     x = layers.Dropout(0.3, seed=dropout_seed, name="dropout")(x)
     outputs = layers.Dense(NUM_CLASSES, activation="softmax", name="probabilities")(x)
     return keras.Model(inputs, outputs, name="enhanced")

@@ -11,6 +11,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import seaborn as sns
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from digitlib.validation import check_array, check_images, check_labels, check_same_length
 
@@ -252,15 +253,15 @@ def plot_learning_curves(history) -> Figure:
     if not isinstance(curves, dict) or not needed <= set(curves):
         raise ValueError(f"history must hold {sorted(needed)} (fit with validation data and the accuracy metric)")
     epochs = np.arange(1, len(curves["loss"]) + 1)
-    best = int(np.argmax(curves["val_accuracy"])) + 1
     fig, axes = plt.subplots(1, 2, figsize=(10, 3.6))
-    for ax, metric in zip(axes, ("accuracy", "loss")):
+    for ax, metric, pick, word in zip(axes, ("accuracy", "loss"), (np.argmax, np.argmin), ("best", "lowest")):
+        best = int(pick(curves[f"val_{metric}"])) + 1
         ax.plot(epochs, curves[metric], marker="o", color=PALETTE[0], label="training")
         ax.plot(epochs, curves[f"val_{metric}"], marker="o", color=PALETTE[1], label="validation")
-        ax.axvline(best, color="0.4", linestyle=":", label=f"best validation epoch ({best})")
+        ax.axvline(best, color="0.4", linestyle=":", label=f"{word} validation {metric} (epoch {best})")
         ax.set_xlabel("epoch")
         ax.set_ylabel(metric)
-        ax.set_xticks(epochs)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_title(f"{metric.capitalize()} per epoch")
         ax.legend(fontsize=9)
     fig.tight_layout()

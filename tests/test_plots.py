@@ -148,12 +148,13 @@ def test_learning_curves_mark_the_best_epoch():
         "accuracy": [0.8, 0.9, 0.95],
         "val_accuracy": [0.85, 0.93, 0.92],
         "loss": [1, 0.5, 0.3],
-        "val_loss": [0.9, 0.4, 0.45],
+        "val_loss": [0.9, 0.35, 0.3],
     }
     fig = plot_learning_curves(history)
-    accuracy_ax = fig.axes[0]
+    accuracy_ax, loss_ax = fig.axes
     assert list(accuracy_ax.lines[1].get_ydata()) == history["val_accuracy"]
-    assert "best validation epoch (2)" in [t.get_text() for t in accuracy_ax.get_legend().get_texts()]
+    assert "best validation accuracy (epoch 2)" in [t.get_text() for t in accuracy_ax.get_legend().get_texts()]
+    assert "lowest validation loss (epoch 3)" in [t.get_text() for t in loss_ax.get_legend().get_texts()]
     with pytest.raises(ValueError, match="fit with validation data"):
         plot_learning_curves({"loss": [1.0]})
 
