@@ -56,6 +56,8 @@ def test_chapter_page(page, built_book, path):
     colab = f"https://colab.research.google.com/github/{REPOSITORY}/blob/{BRANCH}/notebooks/{path.stem}.ipynb"
     for link in (binder, colab):
         assert page.locator(f"a[href='{link}']").count() == 1, f"no launch button to {link}"
+    external = page.locator("script[src^='http'], link[rel='stylesheet'][href^='http']")
+    assert external.count() == 0, "the page loads code from another site; it must work offline"
     if path.stem.endswith("drawing_pad"):
         page.screenshot(path=str(ARTIFACTS / "book-drawing-pad-chapter.png"), full_page=True)
 
