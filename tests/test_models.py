@@ -80,7 +80,8 @@ def measured_distortions(images: np.ndarray) -> dict[str, np.ndarray]:
 def test_augmentation_draws_each_distortion_independently():
     # With one seed for every layer, the layers drew the same numbers: a digit turned one
     # way was always zoomed and thinned the same way too (correlations near +-1).
-    augmented = np.asarray(build_augmentation(seed=0)(four_dots(2000), training=True))
+    every = {"slant": 0.25, "width": 0.25}  # the shipped recipe leaves these two out
+    augmented = np.asarray(build_augmentation(seed=0, strengths=every)(four_dots(2000), training=True))
     measured = measured_distortions(augmented)
     for name, values in measured.items():
         assert values.std() > 0, f"{name} never varies"
