@@ -16,6 +16,7 @@ from multiprocessing import get_context
 from report import report
 
 from digitlib.profiles import get_profile
+from digitlib.train import RECIPE
 
 RECIPES = ["baseline", "baseline + augmentation", "enhanced + augmentation"]
 
@@ -79,7 +80,7 @@ def main() -> None:
         f"Training cost on this CPU ({get_profile().name} profile)",
         columns,
         rows,
-        "The enhanced recipe ran one epoch of its 20, to time an epoch; run in full by "
+        f"The enhanced recipe ran one epoch of its {RECIPE['epochs']}, to time an epoch; run in full by "
         "python -m digitlib.train, it made the shipped model (see the accuracy table).",
     )
 
