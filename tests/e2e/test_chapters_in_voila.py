@@ -19,11 +19,11 @@ def check_drawing_chapter(page) -> None:
 
 
 def test_drawing_chapter_opens_in_voila(page, voila_drawing_chapter):
-    page.goto(voila_drawing_chapter)
+    page.goto(voila_drawing_chapter, timeout=300_000)  # Voila runs the chapter first
     check_drawing_chapter(page)
 
 
 def test_drawing_chapter_opens_at_binders_voila_url(page, jupyter_server_with_voila):
     url, token = jupyter_server_with_voila
-    page.goto(f"{url}/voila/render/notebooks/09_drawing_pad.ipynb?token={token}")
+    page.goto(f"{url}/voila/render/notebooks/09_drawing_pad.ipynb?token={token}", timeout=300_000)
     check_drawing_chapter(page)
