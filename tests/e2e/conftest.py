@@ -137,6 +137,12 @@ def voila_drawing_chapter():
         yield url
 
 
+# Voila 0.5's server extension cannot render a notebook's markdown images with Jupyter Server's
+# default asynchronous contents manager (its exporter calls file_exists without awaiting it), so
+# postBuild configures Binder's server with the synchronous one.
+SYNC_CONTENTS = "jupyter_server.services.contents.filemanager.FileContentsManager"
+
+
 @pytest.fixture(scope="session")
 def jupyter_server_with_voila(tmp_path_factory):
     """A Jupyter server over a copy of the repository, as Binder starts it, whose Voila extension
@@ -147,6 +153,7 @@ def jupyter_server_with_voila(tmp_path_factory):
     command = [
         sys.executable, "-m", "jupyter_server", "--allow-root", "--no-browser", "--ip=127.0.0.1",
         f"--port={port}", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
+        f"--ServerApp.contents_manager_class={SYNC_CONTENTS}",  # as postBuild configures Binder
     ]  # fmt: skip
     env = {**os.environ, "DIGITLIB_PROFILE": "quick"}
     with running_server(command, port, "jupyter-server.log", env=env):
