@@ -5,7 +5,8 @@ notices, and prepares a chapter's notebook), ``validation`` (the input checks ev
 shares), ``profiles`` (how much work a chapter does), ``data`` (MNIST that loads anywhere),
 ``preprocess`` (scaling, shapes, drawings to MNIST), ``models`` (the networks and the shipped one),
 ``train`` (the training loop and recipe), ``evaluate`` (metrics, mistakes, robustness), ``plots``
-(the figures) and ``draw`` (the drawing pad).
+(the figures), ``drawings`` (labelled drawings stored in a file) and ``draw`` (the drawing pad and
+the collector).
 """
 
 __version__ = "0.1.0"

@@ -1,4 +1,5 @@
-"""The drawing pad: draw a digit in a notebook cell and watch the prediction follow.
+"""The drawing pad: draw a digit in a notebook cell and watch the prediction follow; and the
+collector, which records your own labelled drawings with it.
 
 The pad keeps the strokes itself, from the canvas' mouse and touch events, and turns them into
 the model's input in Python (:func:`digitlib.preprocess.strokes_to_mnist`), so it needs no image
@@ -13,12 +14,14 @@ import html
 import io
 import time
 import traceback
+from pathlib import Path
 from typing import Callable, Sequence
 
 import ipywidgets as widgets
 import numpy as np
 from ipycanvas import Canvas, hold_canvas
 
+from digitlib.drawings import append_drawing, check_drawing, load_drawings
 from digitlib.models import load_pretrained, single_image_predictor
 from digitlib.preprocess import check_strokes, strokes_to_mnist
 from digitlib.validation import INPUT_SHAPE
@@ -261,3 +264,86 @@ class DigitPad(widgets.HBox):
                 self.canvas.fill_circle(*stroke[0], PEN / 2)
                 if len(stroke) > 1:
                     self.canvas.stroke_lines(stroke)
+
+
+class DigitCollector(widgets.VBox):
+    """Collect drawings of your own handwriting, labelled, in the file at ``path``.
+
+    It asks for a digit ("Draw a 7"), in a shuffled round of all ten; draw it on the pad
+    and press **Save** (or **Skip** to be asked another).  Each saved drawing is appended
+    to ``path`` at once (:func:`~digitlib.drawings.append_drawing`), so closing the
+    notebook loses nothing; drawings already in the file are loaded and counted.
+
+    The Python API: ``add(strokes, label)`` stores a drawing; ``save()`` and ``skip()`` do
+    what the buttons do; ``drawings`` is the list of
+    ``(strokes, label)`` held; ``counts`` how many of each digit; ``target`` the digit
+    asked for now; ``pad`` the :class:`DigitPad` drawn on.  CSS classes for the views:
+    ``digit-collector`` (the whole), ``digit-collector-prompt``,
+    ``digit-collector-counts`` and ``digit-collector-message``.
+    """
+
+    def __init__(self, path: str | Path, *, model=None, seed: int | None = None):
+        self.path = Path(path)
+        self.drawings = load_drawings(self.path) if self.path.exists() else []
+        self.pad = DigitPad(model)
+        self._rng = np.random.default_rng(seed)
+        self._round: list[int] = []
+        self.target = self._next_target()
+
+        self.prompt_view = widgets.HTML().add_class("digit-collector-prompt")
+        self.save_button = widgets.Button(description="Save", icon="check", button_style="success")
+        self.skip_button = widgets.Button(description="Skip", icon="forward")
+        self.counts_view = widgets.HTML().add_class("digit-collector-counts")
+        self.message_view = widgets.HTML().add_class("digit-collector-message")
+        self.save_button.on_click(lambda button: self.save())
+        self.skip_button.on_click(lambda button: self.skip())
+        buttons = widgets.HBox([self.prompt_view, self.save_button, self.skip_button])
+        super().__init__([buttons, self.pad, self.counts_view, self.message_view])
+        self.add_class("digit-collector")
+        self._show()
+
+    @property
+    def counts(self) -> np.ndarray:
+        """How many drawings of each digit 0-9 the collector holds."""
+        return np.bincount([label for _, label in self.drawings], minlength=10)
+
+    def add(self, strokes, label) -> None:
+        """Store a drawing of the digit ``label``: appended to the file, then to ``drawings``.
+
+        Raises ``ValueError`` (and stores nothing) for a label that is not a digit 0-9 and
+        for strokes that are empty or hold non-finite coordinates.
+        """
+        strokes, label = check_drawing(strokes, label)
+        append_drawing(self.path, strokes, label)
+        self.drawings.append((strokes, label))
+        self._show()
+
+    def _next_target(self) -> int:
+        if not self._round:
+            self._round = [int(d) for d in self._rng.permutation(10)]
+        return self._round.pop()
+
+    def save(self) -> None:
+        """What **Save** does: store the pad's drawing as the digit asked for, then ask for
+        the next one.  On an empty pad it says so and keeps the question."""
+        try:
+            self.add(self.pad.strokes, self.target)
+        except ValueError as error:  # an empty pad: say so, keep the question
+            self.message_view.value = f'<span style="color:#b00">Not saved: {html.escape(str(error))}</span>'
+            return
+        self.message_view.value = f"Saved a {self.target} to {html.escape(str(self.path))}."
+        self.skip()
+
+    def skip(self) -> None:
+        """What **Skip** does: clear the pad and ask for the next digit."""
+        self.target = self._next_target()
+        self.pad.clear()
+        self._show()
+
+    def _show(self) -> None:
+        self.prompt_view.value = f'<span style="font-size:20px">Draw a <b>{self.target}</b></span>'
+        cells = "".join(
+            f'<td style="padding:0 6px;text-align:center">{digit}<br><b>{count}</b></td>'
+            for digit, count in enumerate(self.counts)
+        )
+        self.counts_view.value = f"<table><tr><td>held:</td>{cells}</tr></table>"

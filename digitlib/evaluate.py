@@ -288,6 +288,41 @@ def rare_styles() -> dict[str, list[tuple[int, list[list[Point]]]]]:
     }
 
 
+def sample_writer(*, per_digit: int = 40, seed: int = 2026) -> list[tuple[list[list[Point]], int]]:
+    """Drawings by a made-up writer, ``per_digit`` of each digit in shuffled order.
+
+    The writer has a style of their own, common in continental Europe and rare in
+    MNIST: a 1 with a long flag, a crossed 7, a 4 open at the top, a 9 with a straight
+    stem, a 2 with a loop, a 0 whose ends overlap, all slanted 15° to the right.  Each
+    drawing is a template of that style jittered by :func:`jittered`,
+    as another drawing by the same hand would differ.
+    """
+    templates = {
+        0: [_loop(140, 145, 60, 105, -0.5, 2 * np.pi + 0.5, 40)],
+        1: [[(70, 115), (155, 40), (155, 250)]],
+        2: [
+            [(80, 95), (110, 50), (170, 48), (200, 90), (190, 140), (80, 250)]
+            + _loop(100, 225, 25, 25, np.pi, 2 * np.pi, 12)
+            + [(215, 250)]
+        ],  # fmt: skip
+        3: [[(80, 60), (190, 60), (125, 130), (190, 170), (185, 230), (130, 255), (75, 230)]],
+        4: [[(105, 40), (75, 170), (215, 170)], [(180, 70), (180, 250)]],
+        5: [[(95, 45), (85, 130), (160, 118), (200, 170), (180, 235), (120, 255), (75, 230)], [(95, 45), (200, 45)]],
+        6: [[(185, 45), (120, 85), (88, 170), (100, 240), (160, 252), (195, 200), (170, 150), (110, 150), (88, 195)]],
+        7: [[(70, 50), (210, 50), (120, 250)], [(100, 150), (195, 150)]],
+        8: [_loop(140, 88, 45, 45, np.pi, 3 * np.pi), _loop(140, 190, 58, 60)],
+        9: [_loop(140, 95, 50, 50, np.pi / 2, 2.5 * np.pi) + [(190, 95), (190, 250)]],
+    }
+    rng = np.random.default_rng(seed)
+    labels = rng.permutation(np.repeat(np.arange(10), per_digit))
+    drawings = []
+    for label in labels:
+        strokes = jittered(_slanted(templates[int(label)], np.tan(np.radians(15))), rng)
+        rounded = [[(round(float(x), 1), round(float(y), 1)) for x, y in stroke] for stroke in strokes]
+        drawings.append((rounded, int(label)))
+    return drawings
+
+
 def jittered(strokes, rng: np.random.Generator) -> list[list[Point]]:
     """The same drawing as another hand might make it: resized to 25-85 % of the canvas,
     turned by up to 6°, stretched by up to 10 % either way, moved, and every point

@@ -81,6 +81,15 @@ def check_labels(labels, *, name: str = "labels") -> np.ndarray:
     return labels
 
 
+def check_digit(label, *, name: str = "label") -> int:
+    """One digit 0-9, as a Python int (an integer NumPy scalar is fine; a bool or a float is not)."""
+    if isinstance(label, bool) or not isinstance(label, (int, np.integer)):
+        raise ValueError(f"{name} must be an integer digit 0-9, got {label!r} ({type(label).__name__})")
+    if not 0 <= label <= 9:
+        raise ValueError(f"{name} must be a digit 0-9, got {label}")
+    return int(label)
+
+
 def check_pixels(images, *, name: str = "images") -> np.ndarray:
     """uint8 digits of shape (N, H, W), as MNIST stores them."""
     name = f"{name} (pixels 0-255, as MNIST stores them)"

@@ -1,7 +1,8 @@
 import numpy as np
 import pytest
 
-from digitlib.draw import SIZE, DigitPad, DigitReader
+from digitlib.draw import SIZE, DigitCollector, DigitPad, DigitReader
+from digitlib.drawings import load_drawings
 from digitlib.preprocess import EmptyDrawingError, strokes_to_mnist
 
 
@@ -99,3 +100,32 @@ def test_errors_show_in_the_widget(pad, monkeypatch):
     monkeypatch.setattr(pad.reader, "clear", broken)
     pad.clear_button.click()  # what a click in the browser runs (ipywidgets logs the error too)
     assert "the reader is broken" in pad.errors_view.value
+
+
+def test_collector_stores_labelled_drawings_and_keeps_them(tmp_path):
+    path = tmp_path / "mine.jsonl"
+    collector = DigitCollector(path, seed=0)
+    asked = [collector.target]
+    for _ in range(9):
+        collector.pad.draw(DIGITS["a 7"][1])
+        collector.save()  # what the Save button does
+        asked.append(collector.target)
+    assert sorted(asked) == list(range(10))  # one round asks for each digit once
+    collector.add(DIGITS["a big 0"][1], 0)
+    assert [label for _, label in collector.drawings] == asked[:9] + [0]
+    assert collector.counts.sum() == 10 and collector.pad.prediction is None  # the pad was cleared
+    assert load_drawings(path) == collector.drawings
+    again = DigitCollector(path)  # a new session finds what was saved
+    assert again.drawings == collector.drawings and again.counts.tolist() == collector.counts.tolist()
+    assert "<b>1</b>" in again.counts_view.value
+
+
+def test_collector_refuses_an_empty_drawing_and_a_bad_label(tmp_path):
+    collector = DigitCollector(tmp_path / "mine.jsonl")
+    target = collector.target
+    collector.save()  # on an empty pad
+    assert "Not saved" in collector.message_view.value and "empty" in collector.message_view.value
+    assert collector.target == target and collector.drawings == []
+    with pytest.raises(ValueError, match="label must be a digit 0-9, got 12"):
+        collector.add(DIGITS["a 7"][1], 12)
+    assert collector.drawings == [] and not (tmp_path / "mine.jsonl").exists()

@@ -1,0 +1,127 @@
+"""Labelled drawings kept in a file that loses nothing: one JSON object a line (JSON Lines).
+
+A line holds one drawing: ``{"format": 1, "label": 7, "strokes": [[[x, y], ...], ...]}``,
+its strokes in canvas pixels.  :func:`append_drawing` writes a line whole, in one write,
+and flushes it to the disk, so a crash can damage at most the line being written;
+:func:`load_drawings` reports a damaged or unknown line with its number and keeps every
+other.  The course ships a sample, :func:`sample_writer_path`, which
+``python -m digitlib.drawings`` writes again from
+:func:`digitlib.evaluate.sample_writer`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import warnings
+from importlib import resources
+from pathlib import Path
+
+from digitlib.evaluate import CANVAS, Point, sample_writer
+from digitlib.preprocess import check_strokes
+from digitlib.validation import check_digit
+
+#: The version written in every line; :func:`load_drawings` reads this version only.
+FORMAT = 1
+SAMPLE_WRITER = "sample_writer.jsonl"
+
+
+class DrawingFileWarning(UserWarning):
+    """A line of a drawings file that could not be read; the other lines were."""
+
+
+def check_drawing(strokes, label) -> tuple[list[list[Point]], int]:
+    """A drawing as stored: its strokes as lists of (x, y) floats, and its digit.
+
+    Raises ``ValueError`` for a label that is not a digit 0-9 and for strokes that
+    :func:`~digitlib.preprocess.check_strokes` refuses (not (x, y) points, NaN or
+    infinite coordinates, nothing drawn).
+    """
+    digit = check_digit(label, name="label")
+    points = check_strokes(strokes)
+    return [[(float(x), float(y)) for x, y in stroke] for stroke in points], digit
+
+
+def append_drawing(path: str | Path, strokes, label) -> None:
+    """Add one drawing to the file at ``path`` (created if missing), whole or not at all.
+
+    If the file's last line was cut short (a crash while it was written), the new line
+    starts on a line of its own, so the damage stays on that one line.
+    """
+    strokes, digit = check_drawing(strokes, label)
+    record = {"format": FORMAT, "label": digit, "strokes": [[list(p) for p in s] for s in strokes]}
+    line = (json.dumps(record, separators=(",", ":")) + "\n").encode("utf-8")
+    path = Path(path)
+    with open(path, "ab") as file:
+        if file.tell() > 0:
+            with open(path, "rb") as existing:
+                existing.seek(-1, os.SEEK_END)
+                if existing.read(1) != b"\n":
+                    line = b"\n" + line
+        file.write(line)
+        file.flush()
+        os.fsync(file.fileno())
+
+
+def _read_line(text: str) -> tuple[list[list[Point]], int]:
+    try:
+        record = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ValueError(f"not valid JSON ({error.msg}); the line may have been cut short") from None
+    if not isinstance(record, dict):
+        raise ValueError(f"expected a JSON object, got {type(record).__name__}")
+    if record.get("format") != FORMAT:
+        raise ValueError(f"unknown format {record.get('format')!r} (this digitlib reads format {FORMAT})")
+    if "label" not in record or "strokes" not in record:
+        raise ValueError("expected the keys 'label' and 'strokes'")
+    return check_drawing(record["strokes"], record["label"])
+
+
+def load_drawings(path: str | Path) -> list[tuple[list[list[Point]], int]]:
+    """The drawings stored at ``path``, as ``(strokes, label)`` pairs in the order written.
+
+    A line that cannot be read (cut short, not JSON, an unknown format, a label that is
+    not a digit, non-finite coordinates) is left out with a :class:`DrawingFileWarning`
+    naming its line number and what is wrong; every other line is kept.  Blank lines are
+    skipped; an empty file holds no drawings.  A missing file raises ``FileNotFoundError``.
+    """
+    path = Path(path)
+    drawings = []
+    with open(path, encoding="utf-8", errors="replace") as file:
+        for number, text in enumerate(file, start=1):
+            if not text.strip():
+                continue
+            try:
+                drawings.append(_read_line(text))
+            except ValueError as error:
+                warnings.warn(f"{path}, line {number} left out: {error}", DrawingFileWarning, stacklevel=2)
+    return drawings
+
+
+# --- the course's sample writer ------------------------------------------------------------
+
+
+def sample_writer_path() -> Path:
+    """Where the sample writer's drawings ship inside the package (written by ``main``)."""
+    return Path(str(resources.files("digitlib") / "samples" / SAMPLE_WRITER))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m digitlib.drawings",
+        description="Write the sample writer's drawings (digitlib/samples/) again from sample_writer().",
+    )
+    parser.add_argument("--output", type=Path, default=sample_writer_path(), help="default: %(default)s")
+    args = parser.parse_args(argv)
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.unlink(missing_ok=True)
+    drawings = sample_writer()
+    for strokes, label in drawings:
+        append_drawing(args.output, strokes, label)
+    print(f"wrote {len(drawings)} drawings on a {CANVAS}x{CANVAS} canvas to {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
