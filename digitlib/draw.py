@@ -290,7 +290,7 @@ class DigitCollector(widgets.VBox):
         self._round: list[int] = []
         self.target = self._next_target()
 
-        self.prompt_view = widgets.HTML().add_class("digit-collector-prompt")
+        self.prompt_view = widgets.HTML(layout=widgets.Layout(margin="0 16px 0 0")).add_class("digit-collector-prompt")
         self.save_button = widgets.Button(description="Save", icon="check", button_style="success")
         self.skip_button = widgets.Button(description="Skip", icon="forward")
         self.counts_view = widgets.HTML().add_class("digit-collector-counts")
@@ -328,14 +328,15 @@ class DigitCollector(widgets.VBox):
         the next one.  On an empty pad it says so and keeps the question."""
         try:
             self.add(self.pad.strokes, self.target)
-        except ValueError as error:  # an empty pad: say so, keep the question
+        except (ValueError, OSError) as error:  # an empty pad, a full disk: say so, keep the question
             self.message_view.value = f'<span style="color:#b00">Not saved: {html.escape(str(error))}</span>'
             return
-        self.message_view.value = f"Saved a {self.target} to {html.escape(str(self.path))}."
         self.skip()
+        self.message_view.value = f"Saved a {self.drawings[-1][1]} to {html.escape(str(self.path.resolve()))}."
 
     def skip(self) -> None:
         """What **Skip** does: clear the pad and ask for the next digit."""
+        self.message_view.value = ""
         self.target = self._next_target()
         self.pad.clear()
         self._show()

@@ -90,10 +90,18 @@ def pytest_runtest_makereport(item, call):
 
 
 @pytest.fixture(scope="session")
-def jupyterlab(tmp_path_factory):
-    """JupyterLab serving a copy of the chapters (quick profile), on a free port with a token."""
+def lab_root(tmp_path_factory) -> Path:
+    """The folder the `jupyterlab` fixture serves: a copy of the chapters in notebooks/; a test may
+    write a notebook of its own there, and read back what its kernel writes."""
     root = tmp_path_factory.mktemp("lab")
     shutil.copytree(ROOT / "notebooks", root / "notebooks")
+    return root
+
+
+@pytest.fixture(scope="session")
+def jupyterlab(lab_root):
+    """JupyterLab serving `lab_root`, a copy of the chapters (quick profile), on a free port with a token."""
+    root = lab_root
     port, token = free_port(), "e2e-" + os.urandom(8).hex()
     settings = root / "lab-settings" / "@jupyterlab" / "apputils-extension"
     settings.mkdir(parents=True)
@@ -101,6 +109,7 @@ def jupyterlab(tmp_path_factory):
     env = {
         **os.environ, "DIGITLIB_PROFILE": "quick",
         "JUPYTERLAB_SETTINGS_DIR": str(root / "lab-settings"),
+        "JUPYTERLAB_WORKSPACES_DIR": str(root / "lab-workspaces"),  # not ~/.jupyter's: no tabs of other runs
     }  # fmt: skip
     command = [
         sys.executable, "-m", "jupyterlab", "--allow-root", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
