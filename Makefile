@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 # Quick profile for the tests: small subsets, one epoch (see book/preface.md).
 TEST_ENV := DIGITLIB_PROFILE=quick
 
-.PHONY: help setup data browser book book-quick test lint unit notebooks e2e bench binder-check app clean
+.PHONY: help setup data browser web book book-quick test lint unit notebooks e2e bench binder-check app clean
 .DEFAULT_GOAL := help
 
 help:
@@ -36,11 +36,22 @@ setup: $(VENV)/.installed data
 data: $(VENV)/.installed
 	$(BIN)/python -m digitlib.data
 
+# The pad on the book's pages runs ONNX Runtime Web, pinned in package-lock.json; npm comes
+# from Debian when it is missing.  `npm ci` writes node_modules/.package-lock.json.
+node_modules/.package-lock.json: package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { \
+		echo "Installing Debian's nodejs and npm for the book's drawing pad"; \
+		apt-get update -qq && apt-get install -y -qq nodejs npm >/dev/null; } || { \
+		echo "Could not install npm: run 'apt-get install nodejs npm' as root, then make book again"; exit 1; }
+	npm ci --no-audit --no-fund --ignore-scripts
+
+web: node_modules/.package-lock.json
+
 # Jupyter Book re-executes a chapter only when its code changes; a change in digitlib or in
 # the profile must re-execute them all, so the execution cache is keyed on both.
 # BOOK_OUT is where _build/ goes: the book itself in ./_build, the tests' quick build in _build/quick.
 BOOK_OUT ?= .
-book: setup
+book: setup web
 	@key="$$(find digitlib -type f -not -path '*/__pycache__/*' | sort | xargs sha256sum | sha256sum) $${DIGITLIB_PROFILE:-full}"; \
 	cache="$(BOOK_OUT)/_build"; \
 	if [ "$$(cat $$cache/.cache-key 2>/dev/null)" != "$$key" ]; then \
@@ -82,13 +93,14 @@ notebooks: $(VENV)/.installed
 # benchmarks/suite_timings.py (make test and make book on a fresh clone) is left out: it takes an hour.
 # The weights the course shipped first (before its augmentation was fixed), for comparison.
 FIRST_SHIPPED := ae9fd27
-bench: setup
+bench: setup book-quick
 	$(BIN)/python benchmarks/accuracy.py
 	mkdir -p _build && git show $(FIRST_SHIPPED):digitlib/weights/digit_cnn.weights.h5 > _build/first-shipped.weights.h5
 	$(BIN)/python benchmarks/handwriting.py --compare "first shipped=_build/first-shipped.weights.h5"
 	$(BIN)/python benchmarks/training.py
 	$(BIN)/python benchmarks/pad_latency.py
 	$(BIN)/python benchmarks/redrawn_accuracy.py
+	$(BIN)/python benchmarks/web_pad_latency.py
 
 # What Binder (repo2docker) does, in a fresh virtual environment: install requirements.txt and
 # nothing else of ours (repo2docker brings Jupyter itself), run postBuild, then every chapter.
@@ -106,4 +118,4 @@ app: setup
 	$(BIN)/voila app/digit_pad.ipynb --no-browser --port=$${PORT:-8866}
 
 clean:
-	rm -rf _build $(VENV) *.egg-info
+	rm -rf _build $(VENV) *.egg-info node_modules

@@ -76,3 +76,23 @@ def test_chapters_show_networks_from_their_single_source():
                 if "layers." in block:
                     for line in block.strip().splitlines():
                         assert line.strip() in source, f"{path.name} shows a line digitlib does not have: {line}"
+
+
+def test_the_pages_pad_uses_the_constants_of_the_python_it_mirrors():
+    import inspect
+
+    from digitlib import draw, preprocess
+
+    script = (ROOT / "book" / "web" / "digit-pad.js").read_text()
+    constants = {name: float(value) for name, value in re.findall(r"const ([A-Z_]+) = ([\d.]+);", script)}
+    supersample = inspect.signature(preprocess.strokes_to_mnist).parameters["supersample"].default
+    assert constants == {
+        "SIZE": draw.SIZE,
+        "PEN": draw.PEN,
+        "THROTTLE_MS": draw.THROTTLE_SECONDS * 1000,
+        "IMAGE_SIZE": preprocess.IMAGE_SIZE,
+        "DIGIT_BOX": preprocess.DIGIT_BOX,
+        "CENTRE": preprocess.CENTRE,
+        "MNIST_STROKE": preprocess.MNIST_STROKE,
+        "SUPERSAMPLE": supersample,
+    }

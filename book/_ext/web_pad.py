@@ -1,0 +1,66 @@
+"""Sphinx extension: the drawing pad that runs in the reader's browser (book/web/digit-pad.js).
+
+After the HTML is written, it puts into ``_static/digit-pad/`` what the pad loads: its script
+and style, ONNX Runtime Web (from ``node_modules/``, which ``npm ci`` installs from
+package-lock.json), and the shipped model exported to ONNX by ``python -m digitlib.export``.
+The runtime's WebAssembly and the model are wrapped in classic scripts (base64), because
+browsers refuse fetch() and JavaScript modules on file:// pages.  A page shows a pad where it
+holds ``<div class="digit-pad-web"></div>``.
+"""
+
+import base64
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from sphinx.errors import ExtensionError
+
+ROOT = Path(__file__).resolve().parents[2]
+WEB = ROOT / "book" / "web"
+ORT = ROOT / "node_modules" / "onnxruntime-web" / "dist"
+ORT_FILES = {"script": "ort.wasm.min.js", "glue": "ort-wasm-simd-threaded.mjs", "wasm": "ort-wasm-simd-threaded.wasm"}
+SCREENSHOT = ROOT / "notebooks" / "images" / "digit-pad.png"
+
+
+def _as_script(variable: str, value) -> str:
+    return f"window.{variable} = {json.dumps(value)};\n"
+
+
+def _write_pad(app, exception) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    missing = [name for name in ORT_FILES.values() if not (ORT / name).exists()]
+    if missing:
+        raise ExtensionError(
+            f"ONNX Runtime Web is missing from {ORT} ({', '.join(missing)}): run `npm ci` (make book does it)"
+        )
+    out = Path(app.outdir) / "_static" / "digit-pad"
+    out.mkdir(parents=True, exist_ok=True)
+    for name in ("digit-pad.js", "digit-pad.css"):
+        shutil.copy2(WEB / name, out / name)
+    shutil.copy2(SCREENSHOT, out / "digit-pad.png")
+    shutil.copy2(ORT / ORT_FILES["script"], out / ORT_FILES["script"])
+    runtime = {
+        "glue": (ORT / ORT_FILES["glue"]).read_text(encoding="utf-8"),
+        "wasm": base64.b64encode((ORT / ORT_FILES["wasm"]).read_bytes()).decode("ascii"),
+    }
+    (out / "ort-wasm.js").write_text(_as_script("DIGIT_PAD_ORT", runtime), encoding="utf-8")
+    with tempfile.TemporaryDirectory() as scratch:
+        model = Path(scratch) / "digit_cnn.onnx"
+        done = subprocess.run(
+            [sys.executable, "-m", "digitlib.export", str(model)], capture_output=True, text=True, cwd=ROOT
+        )
+        if done.returncode != 0:
+            raise ExtensionError(f"`python -m digitlib.export` failed:\n{done.stdout}{done.stderr}")
+        encoded = base64.b64encode(model.read_bytes()).decode("ascii")
+    (out / "digit-cnn.js").write_text(_as_script("DIGIT_PAD_MODEL", encoded), encoding="utf-8")
+
+
+def setup(app):
+    app.add_js_file("digit-pad/digit-pad.js")
+    app.add_css_file("digit-pad/digit-pad.css")
+    app.connect("build-finished", _write_pad)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
