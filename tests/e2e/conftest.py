@@ -1,6 +1,7 @@
 """Fixtures for the browser tests: Debian's Chromium driven by Playwright, and servers on 127.0.0.1."""
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -55,6 +56,19 @@ def running_server(command: list[str], port: int, log_name: str, **popen):
                 server.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 server.kill()
+
+
+def open_and_run_all_cells(page, url: str) -> None:
+    """Open a notebook in JupyterLab at ``url``, wait for its kernel, and run all its cells
+    with Run > Run All Cells, as a reader would."""
+    page.goto(url)
+    page.locator(".jp-Notebook .jp-CodeCell .cm-content").first.wait_for(
+        timeout=120_000
+    )  # rendered markdown hides its editor
+    page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=120_000)  # the kernel is ready
+    page.locator(".jp-Notebook").first.click()
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click(timeout=30_000)
+    page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click(timeout=30_000)
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,7 @@ import nbformat
 
 from digitlib.drawings import load_drawings
 from digitlib.evaluate import example_strokes
-from tests.e2e.conftest import ARTIFACTS, ROOT
+from tests.e2e.conftest import ARTIFACTS, ROOT, open_and_run_all_cells
 from tests.e2e.test_pad_in_jupyterlab import draw
 
 NOTEBOOK = "e2e_collector.ipynb"
@@ -52,13 +52,7 @@ def test_label_and_save_drawings_in_jupyterlab(page, jupyterlab, lab_root):
     drawings_file.unlink(missing_ok=True)
     write_notebook(lab_root / NOTEBOOK)
     # a workspace of its own, so that neither this test nor the chapters' tests find the other's notebook open
-    page.goto(f"{url}/lab/workspaces/{WORKSPACE}/tree/{NOTEBOOK}?token={token}")
-    page.locator(".jp-Notebook .jp-CodeCell .cm-content").first.wait_for(timeout=120_000)
-    page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=120_000)  # the kernel is ready
-    page.locator(".jp-Notebook").first.click()
-    # Run > Run All Cells, as a reader would
-    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click(timeout=30_000)
-    page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click(timeout=30_000)
+    open_and_run_all_cells(page, f"{url}/lab/workspaces/{WORKSPACE}/tree/{NOTEBOOK}?token={token}")
     collector = page.locator(".digit-collector").first
     collector.wait_for(timeout=300_000)
     canvas = collector.locator(".digit-pad canvas").first

@@ -1,8 +1,6 @@
 """The drawing pad in a real browser, drawn on with a real mouse: in JupyterLab and in the Voila app."""
 
-import re
-
-from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.conftest import ARTIFACTS, open_and_run_all_cells
 
 CHAPTER = "notebooks/09_drawing_pad.ipynb"
 PREDICTION = ".digit-pad-prediction"
@@ -52,15 +50,7 @@ def draw_digits_and_clear(page, pad, screenshot: str) -> None:
 
 def test_draw_digits_on_the_pad_in_jupyterlab(page, jupyterlab):
     url, token = jupyterlab
-    page.goto(f"{url}/lab/tree/{CHAPTER}?token={token}")
-    page.locator(".jp-Notebook .jp-CodeCell .cm-content").first.wait_for(
-        timeout=120_000
-    )  # rendered markdown hides its editor
-    page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=120_000)  # the kernel is ready
-    page.locator(".jp-Notebook").first.click()
-    # Run > Run All Cells, as a reader would
-    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click(timeout=30_000)
-    page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click(timeout=30_000)
+    open_and_run_all_cells(page, f"{url}/lab/tree/{CHAPTER}?token={token}")
     pad = page.locator(".digit-pad").first
     pad.wait_for(timeout=300_000)
     page.wait_for_function(
