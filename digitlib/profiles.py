@@ -49,7 +49,7 @@ class Profile:
 
 
 PROFILES = {
-    "full": Profile("full", train_samples=None, test_samples=None, epochs=2, repeats=3),
+    "full": Profile("full", train_samples=None, test_samples=None, epochs=2, repeats=2),
     "quick": Profile("quick", train_samples=2000, test_samples=1000, epochs=1, repeats=1),
 }
 
