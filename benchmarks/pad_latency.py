@@ -1,6 +1,8 @@
 """Latency of the drawing pad's path against the naive one, over 300 drawings, in one run.
 
-Pad path: recorded strokes -> strokes_to_mnist -> the traced single-image predictor.
+Pad path: recorded strokes -> strokes_to_mnist -> the traced single-image predictor; then the
+same with the widget's update, plain and with internals shown (DigitPad(show_internals=True):
+saliency map and feature maps, computed in one traced call).
 Naive path (the original demo's): strokes rasterized on the 280x280 canvas -> whole canvas
 resized to 28x28 -> model.predict.  Both are timed on the same drawings in one run, so their
 ratio holds on a noisy machine.
@@ -31,8 +33,9 @@ def main() -> None:
     model = load_pretrained()
     predict = single_image_predictor(model)
     pad = DigitPad(model)
+    inside = DigitPad(model, show_internals=True)
     drawings = random_drawings(DRAWINGS, np.random.default_rng(0))
-    times = {"pad path": [], "pad path + widget update": [], "naive path": []}
+    times = {"pad path": [], "pad path + widget update": [], "... with internals shown": [], "naive path": []}
     correct = {"pad path": 0, "naive path": 0}
     predict(strokes_to_mnist(drawings[0][1]))  # trace once before timing
     model.predict(np.zeros((1, 28, 28, 1), np.float32), verbose=0)
@@ -49,6 +52,12 @@ def main() -> None:
         start = time.perf_counter()
         pad.update()
         times["pad path + widget update"].append(time.perf_counter() - start)
+    for digit, strokes in drawings:
+        inside.clear()
+        inside.draw(strokes)
+        start = time.perf_counter()
+        inside.update()  # also the saliency map and the first block's feature maps
+        times["... with internals shown"].append(time.perf_counter() - start)
     for digit, strokes in drawings:
         start = time.perf_counter()
         probabilities = model.predict(naive_resize(rasterize_strokes(strokes, pen=PEN))[None, :, :, None], verbose=0)[0]

@@ -22,7 +22,7 @@ import numpy as np
 from ipycanvas import Canvas, hold_canvas
 
 from digitlib.drawings import append_drawing, check_drawing, load_drawings
-from digitlib.models import load_pretrained, single_image_predictor
+from digitlib.models import load_pretrained, single_image_internals, single_image_predictor
 from digitlib.preprocess import check_strokes, strokes_to_mnist
 from digitlib.validation import INPUT_SHAPE
 
@@ -34,10 +34,11 @@ Point = tuple[float, float]
 
 
 def _png_data_url(image: np.ndarray) -> str:
+    """A PNG of ``image`` (grey (H, W) or colour (H, W, 3), values in [0, 1]) as a data URL."""
     from PIL import Image
 
     buffer = io.BytesIO()
-    Image.fromarray(np.rint(np.clip(image, 0, 1) * 255).astype(np.uint8), mode="L").save(buffer, format="PNG")
+    Image.fromarray(np.rint(np.clip(image, 0, 1) * 255).astype(np.uint8)).save(buffer, format="PNG")
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
@@ -56,6 +57,27 @@ def _bars_html(probabilities: np.ndarray | None) -> str:
     return '<div class="digit-pad-probabilities">' + "".join(rows) + "</div>"
 
 
+def _saliency_over(preview: np.ndarray, saliency: np.ndarray) -> np.ndarray:
+    """The preview in grey with the saliency in red on top: a (28, 28, 3) image."""
+    grey = 0.6 * preview
+    return np.stack([np.maximum(grey, saliency), grey * (1 - saliency), grey * (1 - saliency)], axis=-1)
+
+
+def _feature_map_grid(maps: np.ndarray, count: int = 16, columns: int = 4) -> np.ndarray:
+    """The first ``count`` feature maps, each scaled to its own maximum, in a grid with
+    one-pixel gaps, coloured as :func:`digitlib.plots.plot_feature_maps` colours them."""
+    from matplotlib import colormaps
+
+    height, width, _ = maps.shape
+    rows = -(-count // columns)
+    grid = np.zeros((rows * (height + 1) - 1, columns * (width + 1) - 1), np.float32)
+    for index in range(min(count, maps.shape[-1])):
+        top, left = (index // columns) * (height + 1), (index % columns) * (width + 1)
+        one = maps[:, :, index]
+        grid[top : top + height, left : left + width] = one / max(float(one.max()), 1e-12)
+    return colormaps["magma"](grid)[..., :3]
+
+
 class DigitReader:
     """What the pad knows: the strokes drawn so far and what the model reads in them.
 
@@ -63,11 +85,15 @@ class DigitReader:
     record a stroke as a pen draws it, and ``read()`` prepares the strokes with
     :func:`~digitlib.preprocess.strokes_to_mnist` and predicts.  ``prediction`` (an int) and
     ``probabilities`` (ten floats) are ``None`` until something is read; ``preview`` is the
-    28x28 image the model saw.
+    28x28 image the model saw.  With ``internals=True`` it also keeps what the network did:
+    ``saliency`` (28x28) and ``feature_maps`` of the first block (see
+    :func:`~digitlib.models.single_image_internals`), ``None`` until something is read.
     """
 
-    def __init__(self, model=None):
-        self.probabilities_of = single_image_predictor(load_pretrained() if model is None else model)
+    def __init__(self, model=None, *, internals: bool = False):
+        model = load_pretrained() if model is None else model
+        self.probabilities_of = single_image_predictor(model)
+        self.internals_of = single_image_internals(model) if internals else None
         self.clear()
 
     def clear(self) -> None:
@@ -77,6 +103,8 @@ class DigitReader:
         self.preview: np.ndarray = np.zeros(INPUT_SHAPE[:2], np.float32)
         self.probabilities: np.ndarray | None = None
         self.prediction: int | None = None
+        self.saliency: np.ndarray | None = None
+        self.feature_maps: np.ndarray | None = None
 
     def start(self, x: float, y: float) -> None:
         """The pen touches the canvas: a new stroke begins at (x, y)."""
@@ -97,7 +125,11 @@ class DigitReader:
     def read(self) -> None:
         """Prepare the strokes as MNIST was made and predict the digit."""
         self.preview = strokes_to_mnist(self.strokes)
-        self.probabilities = self.probabilities_of(self.preview).astype(np.float64)
+        if self.internals_of is None:
+            probabilities = self.probabilities_of(self.preview)
+        else:
+            probabilities, self.saliency, self.feature_maps = self.internals_of(self.preview)
+        self.probabilities = probabilities.astype(np.float64)
         self.prediction = int(np.argmax(self.probabilities))
 
 
@@ -110,11 +142,14 @@ class DigitPad(widgets.HBox):
     it.  ``draw(strokes)`` and ``clear()`` do what a person would do; ``update()`` reads the
     strokes again and refreshes what the pad shows.  The views are widgets of their own:
     ``canvas``, ``clear_button``, ``prediction_view`` (CSS class ``digit-pad-prediction``),
-    ``confidence_view``, ``bars_view``, ``preview_view`` and ``errors_view``.
+    ``confidence_view``, ``bars_view``, ``preview_view`` and ``errors_view``.  With
+    ``show_internals=True`` it also shows ``internals_view`` (CSS class
+    ``digit-pad-internals``): the saliency map over the preview and the first block's
+    feature maps, updated with each prediction.
     """
 
-    def __init__(self, model=None):
-        self.reader = DigitReader(model)
+    def __init__(self, model=None, *, show_internals: bool = False):
+        self.reader = DigitReader(model, internals=show_internals)
         self._last_update = 0.0
 
         self.canvas = Canvas(width=SIZE, height=SIZE)
@@ -125,6 +160,7 @@ class DigitPad(widgets.HBox):
         self.bars_view = widgets.HTML()
         self.preview_view = widgets.HTML()
         self.errors_view = widgets.HTML("").add_class("digit-pad-errors")
+        self.internals_view = widgets.HTML("").add_class("digit-pad-internals") if show_internals else None
         self._show()
 
         self.canvas.on_client_ready(self._guarded(self._repaint))
@@ -149,7 +185,10 @@ class DigitPad(widgets.HBox):
             ],
             layout=widgets.Layout(margin="0 0 0 16px"),
         )
-        super().__init__([widgets.VBox([self.canvas, self.clear_button, self.errors_view]), side])
+        views = [widgets.VBox([self.canvas, self.clear_button, self.errors_view]), side]
+        if self.internals_view is not None:
+            views.append(widgets.VBox([self.internals_view], layout=widgets.Layout(margin="0 0 0 16px")))
+        super().__init__(views)
         self.add_class("digit-pad")
 
     # --- the Python API ---------------------------------------------------------------
@@ -244,6 +283,22 @@ class DigitPad(widgets.HBox):
         self.preview_view.value = (
             f'<img src="{_png_data_url(reader.preview)}" width="112" height="112" '
             'style="image-rendering:pixelated;border:1px solid #888" alt="the 28x28 input of the model">'
+        )
+        if self.internals_view is not None:
+            self.internals_view.value = self._internals_html()
+
+    def _internals_html(self) -> str:
+        reader = self.reader
+        if reader.saliency is None:
+            return '<b>Inside the network</b><br><span style="color:#666">Draw to see it.</span>'
+        pixelated = 'style="image-rendering:pixelated;border:1px solid #888"'
+        return (
+            "<b>What the prediction depends on</b><br>"
+            f'<img src="{_png_data_url(_saliency_over(reader.preview, reader.saliency))}" width="112" '
+            f'height="112" {pixelated} alt="the input in grey, the pixels the prediction depends on most in red"><br>'
+            f"<b>The first block's feature maps</b> (16 of {reader.feature_maps.shape[-1]})<br>"
+            f'<img src="{_png_data_url(_feature_map_grid(reader.feature_maps))}" width="226" height="226" '
+            f'{pixelated} alt="what 16 filters of the first block respond to in the drawing">'
         )
 
     def _repaint(self) -> None:

@@ -129,3 +129,23 @@ def test_collector_refuses_an_empty_drawing_and_a_bad_label(tmp_path):
     with pytest.raises(ValueError, match="label must be a digit 0-9, got 12"):
         collector.add(DIGITS["a 7"][1], 12)
     assert collector.drawings == [] and not (tmp_path / "mine.jsonl").exists()
+
+
+def test_pad_with_internals_shows_what_the_prediction_depends_on():
+    from scipy import ndimage
+
+    pad = DigitPad(show_internals=True)
+    assert "Draw to see it" in pad.internals_view.value and pad.reader.saliency is None
+    pad.draw(DIGITS["a 7"][1])
+    reader = pad.reader
+    assert pad.prediction == 7
+    assert reader.saliency.shape == (28, 28) and reader.saliency.min() >= 0 and reader.saliency.max() == 1
+    assert reader.feature_maps.shape == (28, 28, 32)
+    # the same probabilities as the plain pad's path, and a map centred on the digit, not the border
+    np.testing.assert_allclose(reader.probabilities, reader.probabilities_of(reader.preview), atol=1e-5)
+    row, column = ndimage.center_of_mass(reader.saliency)
+    assert abs(row - 14) < 5 and abs(column - 14) < 5
+    assert pad.internals_view.value.count("<img") == 2
+    pad.clear()
+    assert reader.saliency is None and "Draw to see it" in pad.internals_view.value
+    assert DigitPad().internals_view is None  # the plain pad computes none of it
