@@ -381,9 +381,12 @@ class DigitCollector(widgets.VBox):
     def save(self) -> None:
         """What **Save** does: store the pad's drawing as the digit asked for, then ask for
         the next one.  On an empty pad it says so and keeps the question."""
+        if not any(self.pad.strokes):  # nothing drawn yet (or Save pressed twice)
+            self.message_view.value = f'<span style="color:#b00">Nothing to save: draw a {self.target} first.</span>'
+            return
         try:
             self.add(self.pad.strokes, self.target)
-        except (ValueError, OSError) as error:  # an empty pad, a full disk: say so, keep the question
+        except (ValueError, OSError) as error:  # a full disk, for one: say so, keep the question
             self.message_view.value = f'<span style="color:#b00">Not saved: {html.escape(str(error))}</span>'
             return
         self.skip()

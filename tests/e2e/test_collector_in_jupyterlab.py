@@ -85,7 +85,7 @@ def test_label_and_save_drawings_in_jupyterlab(page, jupyterlab, lab_root):
     # Save on the empty pad: nothing stored, the question kept
     prompt = collector.locator(PROMPT).inner_text()
     collector.get_by_role("button", name="Save").click()
-    wait_for_text(page, MESSAGE, "text.startsWith('Not saved')", None)
+    wait_for_text(page, MESSAGE, "text.startsWith('Nothing to save')", None)
     assert collector.locator(PROMPT).inner_text() == prompt
     assert [int(n) for n in counts.all_inner_texts()] == [prompted.count(d) for d in range(10)]
 
