@@ -21,9 +21,9 @@ import ipywidgets as widgets
 import numpy as np
 from ipycanvas import Canvas, hold_canvas
 
-from digitlib.drawings import append_drawing, check_drawing, load_drawings
+from digitlib.drawings import append_drawing, load_drawings
 from digitlib.models import load_pretrained, single_image_internals, single_image_predictor
-from digitlib.preprocess import check_strokes, strokes_to_mnist
+from digitlib.preprocess import EmptyDrawingError, check_strokes, strokes_to_mnist
 from digitlib.validation import INPUT_SHAPE
 
 SIZE = 280  # canvas size in CSS pixels
@@ -368,9 +368,7 @@ class DigitCollector(widgets.VBox):
         Raises ``ValueError`` (and stores nothing) for a label that is not a digit 0-9 and
         for strokes that are empty or hold non-finite coordinates.
         """
-        strokes, label = check_drawing(strokes, label)
-        append_drawing(self.path, strokes, label)
-        self.drawings.append((strokes, label))
+        self.drawings.append(append_drawing(self.path, strokes, label))
         self._show()
 
     def _next_target(self) -> int:
@@ -381,11 +379,11 @@ class DigitCollector(widgets.VBox):
     def save(self) -> None:
         """What **Save** does: store the pad's drawing as the digit asked for, then ask for
         the next one.  On an empty pad it says so and keeps the question."""
-        if not any(self.pad.strokes):  # nothing drawn yet (or Save pressed twice)
-            self.message_view.value = f'<span style="color:#b00">Nothing to save: draw a {self.target} first.</span>'
-            return
         try:
             self.add(self.pad.strokes, self.target)
+        except EmptyDrawingError:  # nothing drawn yet (or Save pressed twice)
+            self.message_view.value = f'<span style="color:#b00">Nothing to save: draw a {self.target} first.</span>'
+            return
         except (ValueError, OSError) as error:  # a full disk, for one: say so, keep the question
             self.message_view.value = f'<span style="color:#b00">Not saved: {html.escape(str(error))}</span>'
             return

@@ -43,8 +43,9 @@ def check_drawing(strokes, label) -> tuple[list[list[Point]], int]:
     return [[(float(x), float(y)) for x, y in stroke] for stroke in points], digit
 
 
-def append_drawing(path: str | Path, strokes, label) -> None:
-    """Add one drawing to the file at ``path`` (created if missing), whole or not at all.
+def append_drawing(path: str | Path, strokes, label) -> tuple[list[list[Point]], int]:
+    """Add one drawing to the file at ``path`` (created if missing), as one line written in
+    one write and flushed to the disk; returns the drawing as stored (see :func:`check_drawing`).
 
     If the file's last line was cut short (a crash while it was written), the new line
     starts on a line of its own, so the damage stays on that one line.
@@ -52,16 +53,15 @@ def append_drawing(path: str | Path, strokes, label) -> None:
     strokes, digit = check_drawing(strokes, label)
     record = {"format": FORMAT, "label": digit, "strokes": [[list(p) for p in s] for s in strokes]}
     line = (json.dumps(record, separators=(",", ":")) + "\n").encode("utf-8")
-    path = Path(path)
-    with open(path, "ab") as file:
-        if file.tell() > 0:
-            with open(path, "rb") as existing:
-                existing.seek(-1, os.SEEK_END)
-                if existing.read(1) != b"\n":
-                    line = b"\n" + line
+    with open(path, "a+b") as file:  # reads anywhere, writes only at the end
+        if file.seek(0, os.SEEK_END) > 0:
+            file.seek(-1, os.SEEK_END)
+            if file.read(1) != b"\n":
+                line = b"\n" + line
         file.write(line)
         file.flush()
         os.fsync(file.fileno())
+    return strokes, digit
 
 
 def _read_line(text: str) -> tuple[list[list[Point]], int]:
