@@ -406,6 +406,9 @@
   function start() {
     const placeholders = document.querySelectorAll(".digit-pad-web");
     if (placeholders.length === 0) return;
+    placeholders.forEach((placeholder) => placeholder.replaceChildren(
+      element("p", "digit-pad-web-loading", "Loading the drawing pad (the model and ONNX Runtime)…"),
+    ));
     window.digitPadWeb.ready = loadModel().then(
       (predict) => {
         window.digitPadWeb.predict = predict;
