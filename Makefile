@@ -8,7 +8,9 @@ BIN    := $(VENV)/bin
 # Quick profile for the tests: small subsets, one epoch (see book/preface.md).
 TEST_ENV := DIGITLIB_PROFILE=quick
 
-.PHONY: help setup data browser web book book-quick test lint unit notebooks e2e bench binder-check app clean
+DETECTOR_FONTS := $(shell sed -n 's/^    "\(fonts-[a-z0-9-]*\)": .*/\1/p' digitlib/nondigits.py)
+
+.PHONY: help setup data browser web detector book book-quick test lint unit notebooks e2e bench binder-check app clean
 .DEFAULT_GOAL := help
 
 help:
@@ -16,6 +18,7 @@ help:
 	@echo "make test   set everything up, then run the unit tests and every chapter (quick profile)"
 	@echo "make app    set everything up, then serve the drawing pad as a page of its own (Voila)"
 	@echo "make bench  set everything up, then print the course's benchmark numbers"
+	@echo "make detector  install Debian's fonts, then retrain the shipped digit detector"
 	@echo "make binder-check  install what Binder would into a fresh environment and run every chapter there"
 	@echo "make setup  only create .venv and prefetch MNIST"
 	@echo "make clean  remove the build and the virtual environment"
@@ -101,6 +104,15 @@ bench: setup book-quick
 	$(BIN)/python benchmarks/pad_latency.py
 	$(BIN)/python benchmarks/redrawn_accuracy.py
 	$(BIN)/python benchmarks/web_pad_latency.py
+
+# The digit detector ("Inside the network"): Debian's fonts it learns letters from, then
+# `python -m digitlib.detector`, which trains it (about 2 minutes) and writes the shipped file.
+detector: setup
+	@missing=""; for font in $(DETECTOR_FONTS); do dpkg -s $$font >/dev/null 2>&1 || missing="$$missing $$font"; done; \
+	if [ -n "$$missing" ]; then echo "Installing Debian's fonts for the detector:$$missing"; \
+		apt-get update -qq && apt-get install -y -qq $$missing >/dev/null || { \
+		echo "Could not install them: run 'apt-get install$$missing' as root, then make detector again"; exit 1; }; fi
+	$(BIN)/python -m digitlib.detector --output digitlib/weights/digit_detector.npz
 
 # What Binder (repo2docker) does, in a fresh virtual environment: install requirements.txt and
 # nothing else of ours (repo2docker brings Jupyter itself), run postBuild, then every chapter.

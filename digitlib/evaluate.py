@@ -401,18 +401,44 @@ def uci_handwriting() -> tuple[np.ndarray, np.ndarray]:
     and Kaynak, 1998), prepared like a drawing on the pad.
 
     Each digit ships as 8x8 counts (0-16) of ink in 4x4 blocks of a 32x32 bitmap; it is
-    enlarged to 64x64 (bicubic) and prepared by ``canvas_to_mnist``.  Returns the model
-    inputs (N, 28, 28, 1) float32 and the labels (N,).
+    enlarged by :func:`from_block_counts`.  Returns the model inputs (N, 28, 28, 1) float32
+    and the labels (N,).
     """
-    from PIL import Image
     from sklearn.datasets import load_digits
+
+    digits = load_digits()
+    prepared = [from_block_counts(image) for image in digits.images]
+    return np.stack(prepared)[..., None], digits.target.astype(np.int64)
+
+
+def from_block_counts(counts: np.ndarray) -> np.ndarray:
+    """An 8x8 image of ink counts (0-16), as the UCI digits are stored, enlarged to 64x64
+    (bicubic) and prepared by ``canvas_to_mnist``: a (28, 28) float32 image."""
+    from PIL import Image
 
     from digitlib.preprocess import canvas_to_mnist
 
-    digits = load_digits()
+    small = Image.fromarray((np.asarray(counts, np.float64) / 16 * 255).astype(np.float32), mode="F")
+    big = np.asarray(small.resize((64, 64), Image.Resampling.BICUBIC))
+    return canvas_to_mnist(np.clip(big, 0, 255).astype(np.uint8))
+
+
+def as_block_counts(images: np.ndarray) -> np.ndarray:
+    """Images (N, 28, 28) in [0, 1] recorded as the UCI digits were, then prepared like
+    them: inked where at least half grey, cropped to the ink and scaled to fill 32x32
+    (its longest side), counted in 4x4 blocks (0-16), and enlarged by :func:`from_block_counts`."""
+    from PIL import Image
+
     prepared = []
-    for image in digits.images:
-        small = Image.fromarray((image / 16 * 255).astype(np.float32), mode="F")
-        big = np.asarray(small.resize((64, 64), Image.Resampling.BICUBIC))
-        prepared.append(canvas_to_mnist(np.clip(big, 0, 255).astype(np.uint8)))
-    return np.stack(prepared)[..., None], digits.target.astype(np.int64)
+    for image in check_array(images, name="images", ndim=3):
+        ink = image >= 0.5
+        rows, columns = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+        if rows.size == 0:
+            raise ValueError("an image without ink (no pixel at least half grey) has no block counts")
+        crop = ink[rows[0] : rows[-1] + 1, columns[0] : columns[-1] + 1].astype(np.float32)
+        side = max(crop.shape)  # a square around the ink keeps its shape
+        top, left = (side - crop.shape[0]) // 2, (side - crop.shape[1]) // 2
+        crop = np.pad(crop, ((top, side - crop.shape[0] - top), (left, side - crop.shape[1] - left)))
+        bitmap = np.asarray(Image.fromarray(crop, mode="F").resize((32, 32), Image.Resampling.NEAREST)) >= 0.5
+        prepared.append(from_block_counts(bitmap.reshape(8, 4, 8, 4).sum(axis=(1, 3))))
+    return np.stack(prepared)
