@@ -4,7 +4,9 @@ Modules, in the order data flows through them: ``startup`` (loads TensorFlow wit
 notices, and prepares a chapter's notebook), ``validation`` (the input checks every module
 shares), ``profiles`` (how much work a chapter does), ``data`` (MNIST that loads anywhere),
 ``preprocess`` (scaling, shapes, drawings to MNIST), ``models`` (the networks and the shipped one),
-``train`` (the training loop and recipe), ``evaluate`` (metrics, mistakes, robustness), ``export``
+``train`` (the training loop and recipe), ``evaluate`` (metrics, mistakes, robustness),
+``nondigits`` (letters, scribbles and noise made on purpose), ``detector`` (is it a digit at
+all?), ``export``
 (the shipped model as ONNX, for the pad on the book's pages), ``plots``
 (the figures), ``drawings`` (labelled drawings stored in a file) and ``draw`` (the drawing pad and
 the collector).

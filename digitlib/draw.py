@@ -21,6 +21,7 @@ import ipywidgets as widgets
 import numpy as np
 from ipycanvas import Canvas, hold_canvas
 
+from digitlib.detector import DigitDetector, load_detector, single_image_reader
 from digitlib.drawings import append_drawing, load_drawings
 from digitlib.models import load_pretrained, single_image_internals, single_image_predictor
 from digitlib.preprocess import EmptyDrawingError, check_strokes, strokes_to_mnist
@@ -85,14 +86,23 @@ class DigitReader:
     record a stroke as a pen draws it, and ``read()`` prepares the strokes with
     :func:`~digitlib.preprocess.strokes_to_mnist` and predicts.  ``prediction`` (an int) and
     ``probabilities`` (ten floats) are ``None`` until something is read; ``preview`` is the
-    28x28 image the model saw.  With ``internals=True`` it also keeps what the network did:
-    ``saliency`` (28x28) and ``feature_maps`` of the first block (see
-    :func:`~digitlib.models.single_image_internals`), ``None`` until something is read.
+    28x28 image the model saw.  ``is_digit`` says whether the drawing looks like a digit
+    at all (``True`` or ``False``, ``None`` until something is read), by ``detector``
+    (a :class:`~digitlib.detector.DigitDetector`; the shipped one goes with the shipped
+    model, the default; with a model of your own ``is_digit`` stays ``None`` unless you
+    pass one trained for it); ``digit_score`` is its score.  With ``internals=True`` it
+    also keeps what the network did: ``saliency`` (28x28) and ``feature_maps`` of the
+    first block (see :func:`~digitlib.models.single_image_internals`), ``None`` until
+    something is read.
     """
 
-    def __init__(self, model=None, *, internals: bool = False):
-        model = load_pretrained() if model is None else model
-        self.probabilities_of = single_image_predictor(model)
+    def __init__(self, model=None, *, internals: bool = False, detector: DigitDetector | None = None):
+        if model is None:
+            model = load_pretrained()
+            detector = load_detector() if detector is None else detector
+        self.detector = detector
+        self.probabilities_of = single_image_predictor(model) if detector is None else None
+        self.features_of = single_image_reader(model) if detector is not None else None
         self.internals_of = single_image_internals(model) if internals else None
         self.clear()
 
@@ -103,6 +113,8 @@ class DigitReader:
         self.preview: np.ndarray = np.zeros(INPUT_SHAPE[:2], np.float32)
         self.probabilities: np.ndarray | None = None
         self.prediction: int | None = None
+        self.is_digit: bool | None = None
+        self.digit_score: float | None = None
         self.saliency: np.ndarray | None = None
         self.feature_maps: np.ndarray | None = None
 
@@ -123,11 +135,16 @@ class DigitReader:
         return was_drawing
 
     def read(self) -> None:
-        """Prepare the strokes as MNIST was made and predict the digit."""
+        """Prepare the strokes as MNIST was made, predict the digit and, with a detector,
+        decide whether it is one."""
         self.preview = strokes_to_mnist(self.strokes)
-        if self.internals_of is None:
+        if self.detector is None:
             probabilities = self.probabilities_of(self.preview)
         else:
+            probabilities, features = self.features_of(self.preview)
+            self.digit_score = float(self.detector.scores(features)[0])
+            self.is_digit = self.digit_score >= self.detector.threshold
+        if self.internals_of is not None:
             probabilities, self.saliency, self.feature_maps = self.internals_of(self.preview)
         self.probabilities = probabilities.astype(np.float64)
         self.prediction = int(np.argmax(self.probabilities))
@@ -139,7 +156,9 @@ class DigitPad(widgets.HBox):
     ``model``: a Keras model taking (N, 28, 28, 1) floats in [0, 1]; default
     :func:`digitlib.models.load_pretrained`.  What the pad knows lives in ``reader``, a
     :class:`DigitReader`; ``prediction``, ``probabilities``, ``preview`` and ``strokes`` read
-    it.  ``draw(strokes)`` and ``clear()`` do what a person would do; ``update()`` reads the
+    it, and ``is_digit``: ``False`` when the drawing does not look like a digit at all
+    (then ``prediction_view`` shows ``?`` and says so in words; the bars stay).
+    ``draw(strokes)`` and ``clear()`` do what a person would do; ``update()`` reads the
     strokes again and refreshes what the pad shows.  The views are widgets of their own:
     ``canvas``, ``clear_button``, ``prediction_view`` (CSS class ``digit-pad-prediction``),
     ``confidence_view``, ``bars_view``, ``preview_view`` and ``errors_view``.  With
@@ -148,8 +167,8 @@ class DigitPad(widgets.HBox):
     feature maps, updated with each prediction.
     """
 
-    def __init__(self, model=None, *, show_internals: bool = False):
-        self.reader = DigitReader(model, internals=show_internals)
+    def __init__(self, model=None, *, show_internals: bool = False, detector: DigitDetector | None = None):
+        self.reader = DigitReader(model, internals=show_internals, detector=detector)
         self._last_update = 0.0
 
         self.canvas = Canvas(width=SIZE, height=SIZE)
@@ -205,6 +224,12 @@ class DigitPad(widgets.HBox):
     @property
     def probabilities(self) -> np.ndarray | None:
         return self.reader.probabilities
+
+    @property
+    def is_digit(self) -> bool | None:
+        """``True`` or ``False`` once something is drawn (``None`` while the pad is empty,
+        or without a detector): whether the drawing looks like a digit at all."""
+        return self.reader.is_digit
 
     @property
     def preview(self) -> np.ndarray:
@@ -272,13 +297,17 @@ class DigitPad(widgets.HBox):
 
     def _show(self) -> None:
         reader = self.reader
-        digit = "" if reader.prediction is None else str(reader.prediction)
+        digit = "" if reader.prediction is None else "?" if reader.is_digit is False else str(reader.prediction)
         self.prediction_view.value = f'<span style="font-size:56px;line-height:60px;font-weight:bold">{digit}</span>'
-        self.confidence_view.value = (
-            '<span style="color:#666">Draw a digit on the black square.</span>'
-            if reader.probabilities is None
-            else f"confidence {reader.probabilities[reader.prediction]:.0%}"
-        )
+        if reader.probabilities is None:
+            self.confidence_view.value = '<span style="color:#666">Draw a digit on the black square.</span>'
+        elif reader.is_digit is False:
+            self.confidence_view.value = (
+                '<span class="digit-pad-not-a-digit" style="color:#b00">That does not look like a digit.</span>'
+                f"<br>(closest: {reader.prediction}, {reader.probabilities[reader.prediction]:.0%})"
+            )
+        else:
+            self.confidence_view.value = f"confidence {reader.probabilities[reader.prediction]:.0%}"
         self.bars_view.value = _bars_html(reader.probabilities)
         self.preview_view.value = (
             f'<img src="{_png_data_url(reader.preview)}" width="112" height="112" '

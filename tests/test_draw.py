@@ -26,6 +26,17 @@ DIGITS = {
 }
 
 
+#: Letters no fair reader takes for a digit, drawn as a hand would on the 280x280 canvas.
+LETTERS = {
+    "an A": [[(60, 250), (140, 30), (220, 250)], [(95, 160), (185, 160)]],
+    "a K": [[(80, 30), (80, 250)], [(210, 30), (80, 150), (210, 250)]],
+    "an M": [[(50, 250), (50, 40), (140, 180), (230, 40), (230, 250)]],
+    "an X": [[(60, 40), (220, 250)], [(220, 40), (60, 250)]],
+    "an E": [[(200, 40), (70, 40), (70, 250), (200, 250)], [(70, 145), (170, 145)]],
+    "an H": [[(70, 30), (70, 250)], [(210, 30), (210, 250)], [(70, 140), (210, 140)]],
+}
+
+
 @pytest.fixture(scope="module")
 def pad():
     return DigitPad()
@@ -42,6 +53,36 @@ def test_pad_recognises_drawn_digits(pad, name):
     assert pad.probabilities.shape == (10,) and pad.probabilities.sum() == pytest.approx(1, abs=1e-4)
     assert pad.strokes == [[tuple(map(float, p)) for p in s] for s in strokes]
     assert f">{digit}<" in pad.prediction_view.value
+    assert pad.is_digit is True, f"{name}: digit score {pad.reader.digit_score:.2f}"
+
+
+@pytest.mark.parametrize("name", LETTERS)
+def test_pad_says_a_letter_is_not_a_digit(pad, name):
+    pad.clear()
+    pad.draw(LETTERS[name])
+    assert pad.is_digit is False, f"{name}: digit score {pad.reader.digit_score:.2f}"
+    assert pad.prediction in range(10)  # the most likely digit is still there
+    assert ">?<" in pad.prediction_view.value
+    assert "does not look like a digit" in pad.confidence_view.value
+    assert pad.bars_view.value.count("%</span>") == 10  # the bars stay
+    pad.clear()
+    assert pad.is_digit is None and "?" not in pad.prediction_view.value
+
+
+def test_a_model_of_your_own_has_no_detector_unless_given_one():
+    from digitlib.detector import load_detector
+    from digitlib.models import load_pretrained
+
+    model = load_pretrained()
+    plain = DigitReader(model)
+    plain.strokes = LETTERS["an X"]
+    plain.read()
+    assert plain.is_digit is None and plain.prediction in range(10)
+    checked = DigitReader(model, detector=load_detector())
+    checked.strokes = LETTERS["an X"]
+    checked.read()
+    assert checked.is_digit is False
+    np.testing.assert_allclose(plain.probabilities, checked.probabilities, atol=1e-5)
 
 
 def test_clear_empties_the_pad(pad):
@@ -142,7 +183,8 @@ def test_pad_with_internals_shows_what_the_prediction_depends_on():
     assert reader.saliency.shape == (28, 28) and reader.saliency.min() >= 0 and reader.saliency.max() == 1
     assert reader.feature_maps.shape == (28, 28, 32)
     # the same probabilities as the plain pad's path, and a map centred on the digit, not the border
-    np.testing.assert_allclose(reader.probabilities, reader.probabilities_of(reader.preview), atol=1e-5)
+    np.testing.assert_allclose(reader.probabilities, reader.features_of(reader.preview)[0], atol=1e-5)
+    assert pad.is_digit is True
     row, column = ndimage.center_of_mass(reader.saliency)
     assert abs(row - 14) < 5 and abs(column - 14) < 5
     assert pad.internals_view.value.count("<img") == 2

@@ -2,15 +2,17 @@
 
 from tests.e2e.conftest import ARTIFACTS, open_and_run_all_cells
 
-CHAPTER = "notebooks/09_drawing_pad.ipynb"
+CHAPTER = "notebooks/10_drawing_pad.ipynb"
 PREDICTION = ".digit-pad-prediction"
-# Drawings in canvas pixels: a digit, where and how big (the pad is 280x280).
+# Drawings in canvas pixels: a digit, where and how big (the pad is 280x280), and a
+# letter, which the pad shows as "?" (not a digit).
 DRAWINGS = [
     ("1", [[(140, 30), (140, 250)]]),
     ("0", [[(40 + 30 * s, 200 + 45 * c) for s, c in zip(
         [0, .5, .87, 1, .87, .5, 0, -.5, -.87, -1, -.87, -.5, 0],
         [-1, -.87, -.5, 0, .5, .87, 1, .87, .5, 0, -.5, -.87, -1])]]),
     ("7", [[(150, 40), (260, 40), (190, 200)]]),
+    ("?", [[(80, 30), (80, 250)], [(210, 30), (80, 150), (210, 250)]]),  # a K
 ]  # fmt: skip
 
 
@@ -41,9 +43,13 @@ def draw_digits_and_clear(page, pad, screenshot: str) -> None:
             arg=before,
             timeout=10_000,
         )  # the probability chart changed too
-        if expected == "7":
+        if expected == "?":
+            assert "does not look like a digit" in pad.inner_text()
+        if expected in "7?":
             ARTIFACTS.mkdir(exist_ok=True)
-            pad.screenshot(path=str(ARTIFACTS / screenshot))
+            pad.screenshot(
+                path=str(ARTIFACTS / screenshot.replace(".png", "-not-a-digit.png" if expected == "?" else ".png"))
+            )
         pad.get_by_role("button", name="Clear").click()
         page.wait_for_function(f"document.querySelector('{PREDICTION}').textContent.trim() === ''", timeout=30_000)
 
