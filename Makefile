@@ -102,6 +102,7 @@ bench: setup book-quick
 	$(BIN)/python benchmarks/handwriting.py --compare "first shipped=_build/first-shipped.weights.h5"
 	$(BIN)/python benchmarks/training.py
 	$(BIN)/python benchmarks/pad_latency.py
+	$(BIN)/python benchmarks/detector.py
 	$(BIN)/python benchmarks/redrawn_accuracy.py
 	$(BIN)/python benchmarks/web_pad_latency.py
 

@@ -1,6 +1,7 @@
 """Latency of the drawing pad's path against the naive one, over 300 drawings, in one run.
 
-Pad path: recorded strokes -> strokes_to_mnist -> the traced single-image predictor; then the
+Pad path: recorded strokes -> strokes_to_mnist -> the traced single-image reader (probabilities
+and the detector's features in one call) -> the digit detector's verdict; then the
 same with the widget's update, plain and with internals shown (DigitPad(show_internals=True):
 saliency map and feature maps, computed in one traced call).
 Naive path (the original demo's): strokes rasterized on the 280x280 canvas -> whole canvas
@@ -15,9 +16,10 @@ import time
 import numpy as np
 from report import report
 
+from digitlib.detector import load_detector, single_image_reader
 from digitlib.draw import PEN, DigitPad
 from digitlib.evaluate import example_strokes, jittered, naive_resize, rasterize_strokes
-from digitlib.models import load_pretrained, single_image_predictor
+from digitlib.models import load_pretrained
 from digitlib.preprocess import strokes_to_mnist
 
 DRAWINGS = 300
@@ -31,7 +33,14 @@ def random_drawings(count: int, rng: np.random.Generator):
 
 def main() -> None:
     model = load_pretrained()
-    predict = single_image_predictor(model)
+    read = single_image_reader(model)
+    detector = load_detector()
+
+    def predict(image):
+        probabilities, features = read(image)
+        detector.is_digit(features)
+        return probabilities
+
     pad = DigitPad(model)
     inside = DigitPad(model, show_internals=True)
     drawings = random_drawings(DRAWINGS, np.random.default_rng(0))
