@@ -7,6 +7,8 @@ from seaborn's colour-blind-safe palette.
 
 from __future__ import annotations
 
+import textwrap
+
 import matplotlib.pyplot as plt
 import numpy as np
 import seaborn as sns
@@ -363,6 +365,167 @@ def plot_robustness_curves(sweeps: dict[str, dict[str, tuple]]) -> Figure:
     axes[0, 0].set_ylabel("test accuracy (%)")
     axes[0, 0].legend(fontsize=9)
     fig.suptitle("Accuracy as the test digits are distorted")
+    fig.tight_layout()
+    plt.close(fig)
+    return fig
+
+
+def _check_like_images(values, shape: tuple[int, ...], *, name: str) -> np.ndarray:
+    """``values``, one map per image: ``shape`` (the images' (N, H, W)), or that with a channel axis."""
+    values = check_array(values, name=name, ndim=(3, 4), finite=True)
+    if values.ndim == 4:
+        values = check_array(values, name=name, shape=(None, None, None, 1))[..., 0]
+    if values.shape != shape:
+        raise ValueError(f"{name} must have the images' shape {shape}, got {values.shape}")
+    return values
+
+
+def _check_maps(maps, shape: tuple[int, ...], *, name: str) -> dict:
+    """``maps``, a non-empty dict of arrays each checked by :func:`_check_like_images`."""
+    if not isinstance(maps, dict) or not maps:
+        raise ValueError(f"{name} must be a non-empty dict of arrays, got {maps!r:.60}")
+    return {key: _check_like_images(values, shape, name=f"{name}[{key!r}]") for key, values in maps.items()}
+
+
+def plot_attributions(
+    images: np.ndarray,
+    maps: dict[str, np.ndarray],
+    *,
+    labels: np.ndarray | None = None,
+    boxes: dict[str, np.ndarray] | None = None,
+    box_size: int = 4,
+    title: str | None = None,
+) -> Figure:
+    """Attribution maps side by side: one column per digit, the digit on top, then one row per method.
+
+    ``maps[name]`` holds one map per image (same height and width): red where a pixel counts
+    for the class, blue against, each map on its own symmetric scale (so maps of different
+    units can sit side by side), with the digit's outline drawn over it.  ``boxes[name]``
+    (optional, (N, 2)): the top-left pixel (row, column) of a ``box_size`` square to outline on
+    each of that row's maps, such as the region a method finds most important.
+    """
+    images = _check_images(images, labels)
+    maps = _check_maps(maps, images.shape, name="maps")
+    if box_size < 1:
+        raise ValueError(f"box_size must be a positive integer, got {box_size}")
+    boxes = boxes or {}
+    for row, corners in boxes.items():
+        if row not in maps:
+            raise ValueError(f"boxes names a row that maps lacks: {row!r} (rows: {list(maps)})")
+        check_array(corners, name=f"boxes[{row!r}]", shape=(len(images), 2))
+    count = len(images)
+    fig, axes = plt.subplots(
+        1 + len(maps), count, figsize=(1.25 * count + 0.9, 1.3 * (1 + len(maps)) + 0.5), squeeze=False
+    )
+    for column, image in enumerate(images):
+        top = axes[0, column]
+        top.imshow(image, cmap="gray", vmin=0, vmax=image.max() or 1)
+        if labels is not None:
+            top.set_title(str(labels[column]), fontsize=10)
+        for row, (name, values) in enumerate(maps.items(), start=1):
+            ax = axes[row, column]
+            limit = float(np.abs(values[column]).max()) or 1.0
+            ax.imshow(values[column], cmap="RdBu_r", vmin=-limit, vmax=limit)
+            if image.max() > 0:
+                ax.contour(image, levels=[0.5 * image.max()], colors="0.35", linewidths=0.6)
+            if name in boxes:
+                r, c = np.asarray(boxes[name][column], dtype=float)
+                ax.add_patch(
+                    plt.Rectangle((c - 0.5, r - 0.5), box_size, box_size, fill=False, edgecolor="black", linewidth=1.5)
+                )
+    for row, name in enumerate(["digit", *maps]):
+        axes[row, 0].set_ylabel(textwrap.fill(str(name), 14), fontsize=9)  # long names on two lines
+    for ax in axes.flat:
+        ax.set_xticks([])
+        ax.set_yticks([])
+        for spine in ax.spines.values():
+            spine.set_visible(False)
+    fig.suptitle(title or "What each prediction depends on (red: for the digit, blue: against)")
+    fig.tight_layout()
+    plt.close(fig)
+    return fig
+
+
+def plot_adversarial_examples(
+    images: np.ndarray,
+    directions: np.ndarray,
+    adversarial: dict[float, np.ndarray],
+    *,
+    labels: np.ndarray,
+    predictions: dict[float, np.ndarray],
+    title: str | None = None,
+) -> Figure:
+    """Digits under attack: one row per digit, with the digit, the direction it is pushed in, and
+    the perturbed digit at each strength, each titled with what the model reads in it.
+
+    ``directions``: the change per pixel for a strength of 1 (the sign of the loss gradient for the
+    fast gradient sign method), shown red for brighter and blue for darker.
+    ``adversarial[epsilon]``: the perturbed images at that strength; ``predictions`` maps ``0`` (the
+    unperturbed digits) and every ``epsilon`` to the digits the model reads.  Wrong readings are
+    marked "wrong" and drawn in a second colour.
+    """
+    images = _check_images(images, labels)
+    labels = check_labels(labels)
+    directions = _check_like_images(directions, images.shape, name="directions")
+    adversarial = _check_maps(adversarial, images.shape, name="adversarial")
+    missing = [e for e in [0, *adversarial] if e not in predictions]
+    if missing:
+        raise ValueError(f"predictions must hold 0 (the originals) and every epsilon of adversarial; missing {missing}")
+    for epsilon in [0, *adversarial]:
+        check_labels(predictions[epsilon], name=f"predictions[{epsilon}]")
+        check_same_length(images=images, **{f"predictions[{epsilon}]": predictions[epsilon]})
+    columns = [("original", 0, images)] + [
+        (f"ε = {epsilon:g} ({epsilon * 255:.0f}/255)", epsilon, shown) for epsilon, shown in adversarial.items()
+    ]
+    count = len(images)
+    fig, axes = plt.subplots(
+        count, 1 + len(columns), figsize=(1.55 * (1 + len(columns)) + 0.6, 1.55 * count + 0.6), squeeze=False
+    )
+    for row in range(count):
+        for position, (header, epsilon, shown) in enumerate(columns):
+            ax = axes[row, 0 if position == 0 else position + 1]
+            ax.imshow(shown[row], cmap="gray", vmin=0, vmax=1)
+            read = int(predictions[epsilon][row])
+            wrong = read != labels[row]
+            text = f"reads {read}" + (" (wrong)" if wrong else "")
+            if row == 0:
+                text = f"{header}\n{text}"
+            ax.set_title(text, fontsize=8, color=PALETTE[3] if wrong else "black", fontweight="bold" if wrong else None)
+        ax = axes[row, 1]
+        ax.imshow(directions[row], cmap="RdBu_r", vmin=-1, vmax=1)
+        if row == 0:
+            ax.set_title("direction\n(red: brighter)", fontsize=8)
+        axes[row, 0].set_ylabel(f"label {labels[row]}", fontsize=9)
+    for ax in axes.flat:
+        ax.set_xticks([])
+        ax.set_yticks([])
+    fig.suptitle(title or "Adversarial digits: each pixel moved by ε in the direction that raises the loss")
+    fig.tight_layout()
+    plt.close(fig)
+    return fig
+
+
+def plot_accuracy_under_attack(epsilons, accuracies, *, count: int, title: str | None = None) -> Figure:
+    """Accuracy (%) against the strength ε of an attack on ``count`` digits, with ε also in grey
+    levels of 255 on the top axis and chance (10 %) marked."""
+    epsilons = check_array(epsilons, name="epsilons", ndim=1, finite=True).astype(float)
+    accuracies = check_array(accuracies, name="accuracies", ndim=1, finite=True).astype(float)
+    check_same_length(epsilons=epsilons, accuracies=accuracies)
+    if np.any(epsilons < 0) or np.any(np.diff(epsilons) <= 0):
+        raise ValueError(f"epsilons must be non-negative and increasing, got {epsilons.tolist()}")
+    if np.any((accuracies < 0) | (accuracies > 1)):
+        raise ValueError(f"accuracies must be fractions between 0 and 1, got {accuracies.tolist()}")
+    fig, ax = plt.subplots(figsize=(6.4, 3.8))
+    ax.plot(epsilons, accuracies * 100, marker="o", color=PALETTE[0], label="accuracy under attack")
+    ax.axhline(10, color="0.3", linestyle="--", linewidth=1, label="chance (10 %)")
+    ax.set_xlabel("ε (change of each pixel, on the 0-1 scale)")
+    ax.set_ylabel("accuracy (%)")
+    ax.set_ylim(0, 102)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=9, loc="upper right")
+    top = ax.secondary_xaxis("top", functions=(lambda e: e * 255, lambda g: g / 255))
+    top.set_xlabel("the same change in grey levels (of 255)")
+    fig.suptitle(title or f"Accuracy on {count:,} digits as the attack grows")
     fig.tight_layout()
     plt.close(fig)
     return fig

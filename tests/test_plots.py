@@ -216,3 +216,76 @@ def test_robustness_curves_one_line_per_model_and_kind():
     assert list(fig.axes[0].lines[0].get_ydata()) == pytest.approx([99, 90, 50])
     with pytest.raises(ValueError, match="3 values but 2 accuracies"):
         plot_robustness_curves({"a": {"shift": ([0, 1, 2], [1, 1])}})
+
+
+from digitlib.plots import plot_accuracy_under_attack, plot_adversarial_examples, plot_attributions  # noqa: E402
+
+
+def test_attributions_one_column_per_digit_one_row_per_method():
+    images = np.zeros((3, 28, 28, 1), np.float32)
+    images[:, 8:20, 12:16] = 1.0
+    maps = {"occlusion": np.random.default_rng(0).normal(size=(3, 28, 28)), "integrated gradients": -images}
+    fig = plot_attributions(images, maps, labels=np.array([1, 1, 7]), boxes={"occlusion": np.array([[8, 12]] * 3)})
+    assert len(fig.axes) == 3 * 3
+    assert [fig.axes[i].get_title() for i in range(3)] == ["1", "1", "7"]
+    assert [fig.axes[3 * row].get_ylabel() for row in range(3)] == ["digit", "occlusion", "integrated\ngradients"]
+    shown = fig.axes[3 + 1].images[0]  # the occlusion map of the second digit, on a symmetric scale
+    assert np.allclose(shown.get_array(), maps["occlusion"][1])
+    assert shown.get_clim() == pytest.approx((-np.abs(maps["occlusion"][1]).max(), np.abs(maps["occlusion"][1]).max()))
+    (box,) = fig.axes[3].patches
+    assert box.get_xy() == (11.5, 7.5) and box.get_width() == 4
+    assert not fig.axes[6].patches  # no boxes asked for the second method
+
+
+@pytest.mark.parametrize(
+    "maps, boxes, message",
+    [
+        ({}, None, "maps must be a non-empty dict"),
+        ({"a": np.zeros((2, 28, 28))}, None, r"maps\['a'\] must have the images' shape \(3, 28, 28\)"),
+        ({"a": np.full((3, 28, 28), np.nan)}, None, "must hold finite numbers"),
+        ({"a": np.zeros((3, 28, 28))}, {"b": np.zeros((3, 2))}, "boxes names a row that maps lacks: 'b'"),
+        ({"a": np.zeros((3, 28, 28))}, {"a": np.zeros((3, 3))}, r"boxes\['a'\] must have shape \(3, 2\)"),
+    ],
+)
+def test_attributions_reject_bad_input(maps, boxes, message):
+    with pytest.raises(ValueError, match=message):
+        plot_attributions(np.zeros((3, 28, 28)), maps, boxes=boxes)
+
+
+def test_adversarial_examples_show_each_strength_and_mark_wrong_readings():
+    images = np.zeros((2, 28, 28), np.float32)
+    directions = np.sign(np.random.default_rng(0).normal(size=(2, 28, 28)))
+    adversarial = {e: np.clip(images + e * directions, 0, 1) for e in (0.1, 0.2)}
+    predictions = {0: np.array([3, 5]), 0.1: np.array([3, 8]), 0.2: np.array([2, 8])}
+    fig = plot_adversarial_examples(images, directions, adversarial, labels=np.array([3, 5]), predictions=predictions)
+    assert len(fig.axes) == 2 * 4  # original, direction, two strengths
+    titles = [ax.get_title() for ax in fig.axes]
+    assert titles[:4] == [
+        "original\nreads 3",
+        "direction\n(red: brighter)",
+        "ε = 0.1 (26/255)\nreads 3",
+        "ε = 0.2 (51/255)\nreads 2 (wrong)",
+    ]
+    assert titles[6:] == ["reads 8 (wrong)", "reads 8 (wrong)"]
+    assert np.allclose(fig.axes[7].images[0].get_array(), adversarial[0.2][1])
+    assert np.allclose(fig.axes[5].images[0].get_array(), directions[1])
+    with pytest.raises(ValueError, match=r"predictions must hold 0 .* missing \[0.2\]"):
+        plot_adversarial_examples(
+            images, directions, adversarial, labels=np.array([3, 5]), predictions={0: [3, 5], 0.1: [3, 8]}
+        )
+    with pytest.raises(ValueError, match=r"directions must have the images' shape"):
+        plot_adversarial_examples(images, directions[:1], adversarial, labels=np.array([3, 5]), predictions=predictions)
+
+
+def test_accuracy_under_attack_plots_percentages_with_grey_levels():
+    fig = plot_accuracy_under_attack([0, 0.1, 0.2], [0.99, 0.5, 0.2], count=300)
+    ax = fig.axes[0]
+    assert list(ax.lines[0].get_ydata()) == pytest.approx([99, 50, 20])
+    assert "300 digits" in fig.texts[0].get_text()
+    assert any("grey levels" in other.get_xlabel() for other in fig.axes[1:] + ax.child_axes)
+    with pytest.raises(ValueError, match="non-negative and increasing"):
+        plot_accuracy_under_attack([0.2, 0.1], [0.5, 0.9], count=2)
+    with pytest.raises(ValueError, match="fractions between 0 and 1"):
+        plot_accuracy_under_attack([0, 0.1], [99, 50], count=2)
+    with pytest.raises(ValueError, match="epsilons and accuracies must have the same length"):
+        plot_accuracy_under_attack([0, 0.1], [0.9], count=2)
