@@ -42,17 +42,23 @@ _FEATURE_MODELS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 RECIPE = {"hidden": 64, "epochs": 30, "batch_size": 256, "learning_rate": 1e-3, "seed": 2026}
 
 
+def pooled_features(maps) -> keras.KerasTensor:
+    """The detector's features from the outputs of :data:`FEATURE_LAYERS`, in that order:
+    the mean and the maximum of each feature map, side by side."""
+    pooled = []
+    for block in maps:
+        pooled += [ops.mean(block, axis=(1, 2)), ops.max(block, axis=(1, 2))]
+    return ops.concatenate(pooled, axis=1)
+
+
 def feature_model(model: keras.Model) -> keras.Model:
     """``model`` (built like :func:`~digitlib.models.build_enhanced`) with two outputs: its
     probabilities (N, 10) and the detector's features (N, 384), in one pass.  Made once
     per model (a new one would be traced again for every call)."""
     if model in _FEATURE_MODELS:
         return _FEATURE_MODELS[model]
-    pooled = []
-    for name in FEATURE_LAYERS:
-        maps = model.get_layer(name).output
-        pooled += [ops.mean(maps, axis=(1, 2)), ops.max(maps, axis=(1, 2))]
-    probe = keras.Model(model.inputs[0], [model.outputs[0], ops.concatenate(pooled, axis=1)])
+    maps = [model.get_layer(name).output for name in FEATURE_LAYERS]
+    probe = keras.Model(model.inputs[0], [model.outputs[0], pooled_features(maps)])
     _FEATURE_MODELS[model] = probe
     return probe
 

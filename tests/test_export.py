@@ -1,7 +1,8 @@
 import numpy as np
 import pytest
 
-from digitlib.export import export_onnx
+from digitlib.detector import features_of, load_detector
+from digitlib.export import detector_parameters, export_onnx
 from digitlib.models import load_pretrained
 from digitlib.preprocess import to_model_input
 
@@ -18,11 +19,28 @@ def test_the_onnx_file_predicts_what_keras_predicts(onnx_file, mnist):
     (image,) = session.get_inputs()
     assert image.shape[1:] == [28, 28, 1]
     x = to_model_input(mnist.x_test)  # all 10,000 test digits
-    in_browser = np.concatenate([session.run(None, {image.name: batch})[0] for batch in np.array_split(x, 20)])
+    outputs = [session.run(None, {image.name: batch}) for batch in np.array_split(x, 20)]
+    in_browser = np.concatenate([probabilities for probabilities, _ in outputs])
     in_keras = load_pretrained().predict(x, batch_size=500, verbose=0)
     assert in_browser.shape == in_keras.shape == (10_000, 10)
     assert np.abs(in_browser - in_keras).max() < 1e-4
     assert np.array_equal(in_browser.argmax(axis=1), in_keras.argmax(axis=1))
+    # the second output: the digit detector's features, and so its verdicts
+    features = np.concatenate([features for _, features in outputs])
+    in_python = features_of(load_pretrained(), x)
+    assert features.shape == in_python.shape == (10_000, 384)
+    assert np.abs(features - in_python).max() < 1e-3 * np.abs(in_python).max()
+    detector = load_detector()
+    assert np.mean(detector.is_digit(features) == detector.is_digit(in_python)) > 0.999
+
+
+def test_the_detector_for_the_page_is_the_shipped_one():
+    parameters = detector_parameters()
+    detector = load_detector()
+    assert parameters["hidden_size"] == detector.hidden_weights.shape[1] == 64
+    hidden = np.array(parameters["hidden_weights"]).reshape(-1, parameters["hidden_size"])
+    np.testing.assert_allclose(hidden, detector.hidden_weights, rtol=1e-6)
+    assert parameters["threshold"] == pytest.approx(detector.threshold, rel=1e-6)
 
 
 def test_the_onnx_file_is_small_enough_for_a_page(onnx_file):

@@ -2,7 +2,8 @@
 
 After the HTML is written, it puts into ``_static/digit-pad/`` what the pad loads: its script
 and style, ONNX Runtime Web (from ``node_modules/``, which ``npm ci`` installs from
-package-lock.json), and the shipped model exported to ONNX by ``python -m digitlib.export``.
+package-lock.json), and the shipped model exported to ONNX by ``python -m digitlib.export``,
+with the digit detector's parameters.
 The runtime's WebAssembly and the model are wrapped in classic scripts (base64), because
 browsers refuse fetch() and JavaScript modules on file:// pages.  A page shows a pad where it
 holds ``<div class="digit-pad-web"></div>``.
@@ -49,14 +50,17 @@ def _write_pad(app, exception) -> None:
     }
     (out / "ort-wasm.js").write_text(_as_script("DIGIT_PAD_ORT", runtime), encoding="utf-8")
     with tempfile.TemporaryDirectory() as scratch:
-        model = Path(scratch) / "digit_cnn.onnx"
+        model, detector = Path(scratch) / "digit_cnn.onnx", Path(scratch) / "digit_detector.json"
         done = subprocess.run(
-            [sys.executable, "-m", "digitlib.export", str(model)], capture_output=True, text=True, cwd=ROOT
-        )
+            [sys.executable, "-m", "digitlib.export", str(model), "--detector", str(detector)],
+            capture_output=True, text=True, cwd=ROOT,
+        )  # fmt: skip
         if done.returncode != 0:
             raise ExtensionError(f"`python -m digitlib.export` failed:\n{done.stdout}{done.stderr}")
         encoded = base64.b64encode(model.read_bytes()).decode("ascii")
+        parameters = json.loads(detector.read_text())
     (out / "digit-cnn.js").write_text(_as_script("DIGIT_PAD_MODEL", encoded), encoding="utf-8")
+    (out / "digit-detector.js").write_text(_as_script("DIGIT_PAD_DETECTOR", parameters), encoding="utf-8")
 
 
 def setup(app):

@@ -8,8 +8,9 @@
  *
  * A page asks for a pad with <div class="digit-pad-web"></div>.  The pad keeps the DOM of
  * the notebook's widget (digitlib.draw.DigitPad): its box has the class "digit-pad", the
- * predicted digit is in ".digit-pad-prediction" (empty while nothing is drawn), the bars in
- * ".digit-pad-probabilities".  Tests and benchmarks use window.digitPadWeb.
+ * predicted digit is in ".digit-pad-prediction" (empty while nothing is drawn, "?" when the
+ * digit detector says the drawing is not a digit), the bars in ".digit-pad-probabilities".
+ * Tests and benchmarks use window.digitPadWeb.
  */
 (function () {
   "use strict";
@@ -228,12 +229,34 @@
     return bytes;
   }
 
-  /** Load ONNX Runtime Web and the model; resolves to predict(image) -> 10 probabilities. */
+  /**
+   * The digit detector's score of the network's features (digitlib.detector.DigitDetector):
+   * standardize, one hidden ReLU layer, one output.  A drawing is a digit when it reaches the
+   * threshold.
+   */
+  function digitScore(features, d) {
+    const hidden = new Float64Array(d.hidden_size);
+    for (let i = 0; i < features.length; i++) {
+      const x = (features[i] - d.mean[i]) / d.scale[i];
+      for (let j = 0; j < d.hidden_size; j++) hidden[j] += x * d.hidden_weights[i * d.hidden_size + j];
+    }
+    let score = d.output_bias[0];
+    for (let j = 0; j < d.hidden_size; j++) {
+      score += Math.max(hidden[j] + d.hidden_bias[j], 0) * d.output_weights[j];
+    }
+    return score;
+  }
+
+  /**
+   * Load ONNX Runtime Web, the model and the digit detector; resolves to
+   * predict(image) -> {probabilities (10 numbers), score, isDigit}.
+   */
   async function loadModel() {
     if (typeof WebAssembly !== "object") throw new Error("this browser cannot run WebAssembly");
     await loadScript("ort.wasm.min.js");
     await loadScript("ort-wasm.js"); // window.DIGIT_PAD_ORT: the runtime's glue code and binary
     await loadScript("digit-cnn.js"); // window.DIGIT_PAD_MODEL: the ONNX file
+    await loadScript("digit-detector.js"); // window.DIGIT_PAD_DETECTOR: its parameters
     const ort = window.ort;
     ort.env.wasm.numThreads = 1; // threads need a cross-origin-isolated page
     ort.env.wasm.wasmBinary = decodeBase64(window.DIGIT_PAD_ORT.wasm).buffer;
@@ -243,11 +266,13 @@
       executionProviders: ["wasm"],
     });
     const [input] = session.inputNames;
-    const [output] = session.outputNames;
+    const [output, featuresOutput] = session.outputNames;
+    const detector = window.DIGIT_PAD_DETECTOR;
     return async function predict(image) {
       const tensor = new ort.Tensor("float32", image, [1, IMAGE_SIZE, IMAGE_SIZE, 1]);
       const result = await session.run({ [input]: tensor });
-      return Array.from(result[output].data);
+      const score = digitScore(result[featuresOutput].data, detector);
+      return { probabilities: Array.from(result[output].data), score, isDigit: score >= detector.threshold };
     };
   }
 
@@ -318,7 +343,8 @@
       }
     }
 
-    function show(probabilities, image) {
+    function show(read, image) {
+      const probabilities = read ? read.probabilities : null;
       const ctxPreview = preview.getContext("2d");
       const pixels = ctxPreview.createImageData(IMAGE_SIZE, IMAGE_SIZE);
       for (let i = 0; i < IMAGE_SIZE * IMAGE_SIZE; i++) {
@@ -327,10 +353,14 @@
       }
       ctxPreview.putImageData(pixels, 0, 0);
       const best = probabilities ? probabilities.indexOf(Math.max(...probabilities)) : -1;
-      prediction.textContent = probabilities ? String(best) : "";
-      confidence.textContent = probabilities
-        ? "confidence " + Math.round(probabilities[best] * 100) + "%"
-        : "Draw a digit on the black square.";
+      prediction.textContent = !probabilities ? "" : read.isDigit ? String(best) : "?";
+      confidence.classList.toggle("digit-pad-not-a-digit", Boolean(read && !read.isDigit));
+      if (!probabilities) confidence.textContent = "Draw a digit on the black square.";
+      else if (read.isDigit) confidence.textContent = "confidence " + Math.round(probabilities[best] * 100) + "%";
+      else {
+        confidence.textContent = "That does not look like a digit. (closest: " + best + ", " +
+          Math.round(probabilities[best] * 100) + "%)";
+      }
       bars.replaceChildren(...Array.from({ length: 10 }, (_, digit) => {
         const share = probabilities ? probabilities[digit] : 0;
         const row = element("div", "digit-pad-bar-row");
@@ -351,8 +381,8 @@
       lastRun = performance.now();
       try {
         const image = strokesToMnist(strokes);
-        const probabilities = await predict(image);
-        if (strokes.length) show(probabilities, image); // unless Clear came meanwhile
+        const read = await predict(image);
+        if (strokes.length) show(read, image); // unless Clear came meanwhile
         if (liftedAt !== undefined) window.digitPadWeb.timings.push(performance.now() - liftedAt);
       } finally {
         running = false;

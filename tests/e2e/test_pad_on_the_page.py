@@ -4,8 +4,10 @@ request refused, drawn on with a real mouse, and its preparation of strokes chec
 import numpy as np
 import pytest
 
+from digitlib.detector import features_of, load_detector
 from digitlib.evaluate import example_strokes, jittered, rare_styles
 from digitlib.models import load_pretrained
+from digitlib.nondigits import HELD_OUT_STROKE_FONTS, LETTERS, stroke_characters
 from digitlib.preprocess import strokes_to_mnist
 from tests.e2e.conftest import ARTIFACTS, ROOT
 from tests.e2e.test_pad_in_jupyterlab import DRAWINGS, draw
@@ -53,9 +55,13 @@ def test_draw_on_the_drawing_chapter_offline(page):
         page.wait_for_function(
             f"document.querySelector('{PREDICTION}').textContent.trim() === '{expected}'", timeout=10_000
         )
-        if expected == "7":
+        if expected == "?":  # a letter
+            assert "does not look like a digit" in pad.inner_text()
+        if expected in "7?":
             ARTIFACTS.mkdir(exist_ok=True)
-            pad.screenshot(path=str(ARTIFACTS / "pad-on-the-page.png"))
+            pad.screenshot(
+                path=str(ARTIFACTS / ("pad-on-the-page.png" if expected == "7" else "pad-on-the-page-not-a-digit.png"))
+            )
         pad.get_by_role("button", name="Clear").click()
         assert prediction(page) == ""
     assert page.evaluate("window.digitPadWeb.timings.length") >= len(DRAWINGS)  # one per lifted pen
@@ -103,14 +109,34 @@ def test_the_page_prepares_strokes_as_python_does(page):
     difference = np.abs(in_browser - in_python).mean(axis=(1, 2))
     print(f"mean absolute difference per pixel: {difference.mean():.4f} (largest drawing {difference.max():.4f})")
     assert difference.mean() < 0.02
-    browser_says = np.array(
-        page.evaluate(
-            "async images => { const out = []; for (const image of images) "
-            "out.push(await window.digitPadWeb.predict(new Float32Array(image))); return out; }",
-            in_browser.reshape(len(strokes), -1).tolist(),
-        )
-    ).argmax(axis=1)
+    browser_reads = page.evaluate(
+        "async images => { const out = []; for (const image of images) "
+        "out.push(await window.digitPadWeb.predict(new Float32Array(image))); return out; }",
+        in_browser.reshape(len(strokes), -1).tolist(),
+    )
+    browser_says = np.array([read["probabilities"] for read in browser_reads]).argmax(axis=1)
     python_says = load_pretrained().predict(in_python[..., None], verbose=0).argmax(axis=1)
     agreement = np.mean(browser_says == python_says)
     print(f"the same prediction for {agreement:.1%} of {len(strokes)} drawings")
     assert agreement >= 0.99
+
+
+def test_the_pages_detector_scores_as_pythons_does(page):
+    """The same images in both: the network's features and the detector's score, on digits and letters."""
+    open_offline(page, CHAPTER)
+    rng = np.random.default_rng(3)
+    letters, _ = stroke_characters(HELD_OUT_STROKE_FONTS, LETTERS, per_glyph=2, rng=rng)
+    digits = np.stack([strokes_to_mnist(s) for _, s in drawings_of_every_kind(60)])
+    images = np.concatenate([digits, letters])
+    browser_reads = page.evaluate(
+        "async images => { const out = []; for (const image of images) "
+        "out.push(await window.digitPadWeb.predict(new Float32Array(image))); return out; }",
+        images.reshape(len(images), -1).tolist(),
+    )
+    detector = load_detector()
+    python_scores = detector.scores(features_of(load_pretrained(), images))
+    browser_scores = np.array([read["score"] for read in browser_reads])
+    np.testing.assert_allclose(browser_scores, python_scores, atol=1e-3 * np.abs(python_scores).max())
+    assert [read["isDigit"] for read in browser_reads] == list(python_scores >= detector.threshold)
+    print(f"digits kept {np.mean(python_scores[:60] >= detector.threshold):.0%}, "
+          f"letters refused {np.mean(python_scores[60:] < detector.threshold):.0%}")  # fmt: skip
