@@ -529,3 +529,37 @@ def plot_accuracy_under_attack(epsilons, accuracies, *, count: int, title: str |
     fig.tight_layout()
     plt.close(fig)
     return fig
+
+
+def plot_detector_tradeoff(curves: dict, chosen: dict) -> Figure:
+    """Digits kept against non-digits refused, one curve per way of scoring drawings.
+
+    ``curves``: ``{name: (thresholds, kept, rejected)}`` as :func:`digitlib.detector.tradeoff`
+    returns them; ``chosen``: ``{name: (kept, rejected)}``, the point each threshold chose,
+    marked on its curve.
+    """
+    if not curves or set(chosen) - set(curves):
+        raise ValueError(f"chosen must name curves among {list(curves)}, got {list(chosen)}")
+    fig, ax = plt.subplots(figsize=(6.4, 4.2))
+    for (name, (_, kept, rejected)), colour in zip(curves.items(), PALETTE):
+        kept = check_array(kept, name=f"kept of {name!r}", ndim=1, finite=True)
+        rejected = check_array(rejected, name=f"rejected of {name!r}", shape=kept.shape, finite=True)
+        ax.plot(rejected * 100, kept * 100, color=colour, label=name)
+        if name in chosen:
+            point_kept, point_rejected = chosen[name]
+            ax.plot(point_rejected * 100, point_kept * 100, "o", color=colour, markersize=8)
+            right = point_rejected > 0.5  # the label goes where there is room
+            ax.annotate(f"chosen: {point_kept:.1%} kept, {point_rejected:.1%} refused",
+                        (point_rejected * 100, point_kept * 100), textcoords="offset points",
+                        xytext=(-8 if right else 8, -16), ha="right" if right else "left",
+                        fontsize=9, color=colour)  # fmt: skip
+    ax.set_xlabel("non-digits refused (%)")
+    ax.set_ylabel("digits kept (%)")
+    ax.set_xlim(0, 101)
+    ax.set_ylim(80, 100.5)
+    ax.grid(alpha=0.3)
+    ax.legend(loc="lower left", fontsize=9)
+    fig.suptitle("Validation data: digits kept against non-digits refused")
+    fig.tight_layout()
+    plt.close(fig)
+    return fig

@@ -289,3 +289,16 @@ def test_accuracy_under_attack_plots_percentages_with_grey_levels():
         plot_accuracy_under_attack([0, 0.1], [99, 50], count=2)
     with pytest.raises(ValueError, match="epsilons and accuracies must have the same length"):
         plot_accuracy_under_attack([0, 0.1], [0.9], count=2)
+
+
+def test_plot_detector_tradeoff_marks_the_chosen_points():
+    from digitlib.detector import tradeoff
+    from digitlib.plots import plot_detector_tradeoff
+
+    curve = tradeoff(np.array([2.0, 3, 4, 5]), np.array([0.0, 1, 2.5]))
+    figure = plot_detector_tradeoff({"detector": curve, "softmax": curve}, {"detector": (0.75, 2 / 3)})
+    (ax,) = figure.axes
+    assert len(ax.lines) == 3  # two curves and one chosen point
+    assert ax.lines[1].get_xydata().tolist() == [[pytest.approx(200 / 3), 75.0]]
+    with pytest.raises(ValueError, match="chosen must name curves"):
+        plot_detector_tradeoff({"detector": curve}, {"other": (1, 0)})
