@@ -22,6 +22,7 @@ DIGITS = {
     # Styles MNIST has few of.
     "a 1 with a flag and a base": (1, [[(110, 80), (150, 40), (150, 240)], [(110, 240), (190, 240)]]),
     "a 0 whose ends overlap": (0, circle(140, 140, 70, 100, points=50, overlap=0.3)),
+    "a 4 with an open top": (4, [[(105, 40), (75, 170), (215, 170)], [(180, 70), (180, 250)]]),
     "a small crossed 7": (7, [[(100, 100), (150, 100), (120, 170)], [(110, 135), (150, 135)]]),
 }
 
