@@ -93,7 +93,8 @@ def main() -> None:
         rows,
         f"{len(timings)} pen lifts over {DRAWINGS} drawings, timed by the page (performance.now) from the pointerup "
         "event to the prediction written into the page. ort-wasm.js is ONNX Runtime Web's WebAssembly, base64 in a "
-        "script so that the page also works from file://; digit-cnn.js the model (ONNX, base64); digit-pad.png is "
+        "script so that the page also works from file://; digit-cnn.js the model (ONNX, base64); "
+        "digit-detector.js the digit detector's parameters (JSON); digit-pad.png is "
         "loaded only when the pad cannot run. Pages without a pad load only digit-pad.js and digit-pad.css.",
     )
 
