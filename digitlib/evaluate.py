@@ -263,7 +263,9 @@ def example_strokes() -> dict[int, list[list[Point]]]:
     }
 
 
-def _slanted(strokes, amount: float) -> list[list[Point]]:
+def slanted(strokes, amount: float) -> list[list[Point]]:
+    """The strokes leaning right by ``amount`` (the tangent of the angle; negative: left),
+    each point moved sideways by ``amount`` times its height above the canvas' middle."""
     return [[(x + amount * (CANVAS / 2 - y), y) for x, y in stroke] for stroke in strokes]
 
 
@@ -282,8 +284,8 @@ def rare_styles() -> dict[str, list[tuple[int, list[list[Point]]]]]:
         "4 with an open top": [(4, [[(105, 40), (75, 170), (215, 170)], [(180, 70), (180, 250)]])],
         "0 whose ends overlap": [(0, [_loop(140, 145, 70, 105, -0.4, 2 * np.pi + 0.4, 40)])],
         "0 open at the top": [(0, [_loop(140, 145, 70, 105, 0.7, 2 * np.pi - 0.3, 40)])],
-        "slanted 35° right": [(d, _slanted(s, np.tan(np.radians(35)))) for d, s in examples.items()],
-        "slanted 25° left": [(d, _slanted(s, -np.tan(np.radians(25)))) for d, s in examples.items()],
+        "slanted 35° right": [(d, slanted(s, np.tan(np.radians(35)))) for d, s in examples.items()],
+        "slanted 25° left": [(d, slanted(s, -np.tan(np.radians(25)))) for d, s in examples.items()],
         "narrow (a third as wide)": [(d, _narrowed(s, 1 / 3)) for d, s in examples.items()],
     }
 
@@ -317,7 +319,7 @@ def sample_writer(*, per_digit: int = 40, seed: int = 2026) -> list[tuple[list[l
     labels = rng.permutation(np.repeat(np.arange(10), per_digit))
     drawings = []
     for label in labels:
-        strokes = jittered(_slanted(templates[int(label)], np.tan(np.radians(15))), rng)
+        strokes = jittered(slanted(templates[int(label)], np.tan(np.radians(15))), rng)
         rounded = [[(round(float(x), 1), round(float(y), 1)) for x, y in stroke] for stroke in strokes]
         drawings.append((rounded, int(label)))
     return drawings

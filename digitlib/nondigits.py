@@ -13,7 +13,7 @@ from typing import Sequence
 
 import numpy as np
 
-from digitlib.evaluate import CANVAS, jittered
+from digitlib.evaluate import CANVAS, jittered, slanted
 from digitlib.preprocess import canvas_to_mnist, strokes_to_mnist
 from digitlib.validation import check_array
 
@@ -62,11 +62,6 @@ def stroke_font_glyph(font: str, character: str) -> list[list[Point]]:
     return strokes
 
 
-def _slanted(strokes, degrees: float) -> list[list[Point]]:
-    shear = np.tan(np.radians(degrees))
-    return [[(x - shear * y, y) for x, y in stroke] for stroke in strokes]
-
-
 def stroke_characters(
     fonts: Sequence[str], characters: str, *, per_glyph: int, rng: np.random.Generator
 ) -> tuple[np.ndarray, list[str]]:
@@ -79,7 +74,7 @@ def stroke_characters(
         for character in characters:
             glyph = stroke_font_glyph(font, character)
             for _ in range(per_glyph):
-                drawing = jittered(_slanted(glyph, rng.uniform(-15, 15)), rng)
+                drawing = jittered(slanted(glyph, np.tan(np.radians(rng.uniform(-15, 15)))), rng)
                 images.append(strokes_to_mnist(drawing))
                 shown.append(character)
     return np.stack(images), shown
