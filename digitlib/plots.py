@@ -541,17 +541,17 @@ def plot_detector_tradeoff(curves: dict, chosen: dict) -> Figure:
     if not curves or set(chosen) - set(curves):
         raise ValueError(f"chosen must name curves among {list(curves)}, got {list(chosen)}")
     fig, ax = plt.subplots(figsize=(6.4, 4.2))
-    for (name, (_, kept, rejected)), colour in zip(curves.items(), PALETTE):
+    for index, ((name, (_, kept, rejected)), colour) in enumerate(zip(curves.items(), PALETTE)):
         kept = check_array(kept, name=f"kept of {name!r}", ndim=1, finite=True)
         rejected = check_array(rejected, name=f"rejected of {name!r}", shape=kept.shape, finite=True)
         ax.plot(rejected * 100, kept * 100, color=colour, label=name)
         if name in chosen:
             point_kept, point_rejected = chosen[name]
             ax.plot(point_rejected * 100, point_kept * 100, "o", color=colour, markersize=8)
-            right = point_rejected > 0.5  # the label goes where there is room
+            right = point_rejected > 0.5  # the label goes where there is room, one row a curve
             ax.annotate(f"chosen: {point_kept:.1%} kept, {point_rejected:.1%} refused",
                         (point_rejected * 100, point_kept * 100), textcoords="offset points",
-                        xytext=(-8 if right else 8, -16), ha="right" if right else "left",
+                        xytext=(-8 if right else 8, -16 * (index + 1)), ha="right" if right else "left",
                         fontsize=9, color=colour)  # fmt: skip
     ax.set_xlabel("non-digits refused (%)")
     ax.set_ylabel("digits kept (%)")
