@@ -31,7 +31,7 @@ def main() -> None:
     top_validation = probe.predict(np.concatenate(list(val_digits.values()))[..., None], verbose=0)[0].max(axis=1)
     softmax_threshold = threshold_keeping(top_validation, KEEP)
 
-    digits = {**held_out_digits(model), "MNIST test digits": (to_model_input(x_test), y_test)}
+    digits = {**held_out_digits(), "MNIST test digits": (to_model_input(x_test), y_test)}
     letters = held_out_letters(np.random.default_rng(RECIPE["seed"] + 2))
     read = {name: probe.predict(images, verbose=0) for name, (images, _) in digits.items()}
     read.update({name: probe.predict(images[..., None], verbose=0) for name, (images, _) in letters.items()})

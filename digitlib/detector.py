@@ -199,7 +199,7 @@ def tradeoff(digit_scores: np.ndarray, non_digit_scores: np.ndarray) -> tuple[np
     return thresholds, kept, rejected
 
 
-def held_out_digits(model: keras.Model) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+def held_out_digits() -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """Digits the detector never saw, as ``{group: (images (N, 28, 28, 1), labels)}``: real
     pen-written digits by 43 people (UCI), styles MNIST has few of, and the sample writer."""
     from digitlib.drawings import load_drawings, sample_writer_path
@@ -252,7 +252,7 @@ def main(argv: list[str] | None = None) -> int:
                              ("validation digits", val_digits), ("validation non-digits", val_non_digits),
                              ("held-out non-digits", letters)]
     }  # fmt: skip
-    held_out = {name: features_of(model, images) for name, (images, _) in held_out_digits(model).items()}
+    held_out = {name: features_of(model, images) for name, (images, _) in held_out_digits().items()}
     held_out["MNIST test digits (used once)"] = features_of(model, to_model_input(x_test))
 
     print("Training the detector ...", flush=True)
