@@ -26,6 +26,10 @@ class Profile:
     ``train_samples`` / ``test_samples``: how many digits of each split to use (``None``: all).
     ``epochs``: how many passes over the training data a chapter's training runs.
     ``repeats``: how many seeds a chapter trains each recipe with when it compares recipes.
+
+    A chapter's hidden check cells may ask :attr:`is_quick`: a check with a real margin runs in the
+    full profile, and the quick profile checks what a small run can show.  Visible cells read
+    sizes from the fields instead.
     """
 
     name: str
@@ -48,9 +52,23 @@ class Profile:
         return (x, y) if n is None else (x[:n], y[:n])
 
 
+# What differs between the two profiles is written here, one setting a line, so that a chapter
+# reads ``profile.<setting>`` instead of branching on the profile's name.
 PROFILES = {
-    "full": Profile("full", train_samples=None, test_samples=None, epochs=2, repeats=2),
-    "quick": Profile("quick", train_samples=2000, test_samples=1000, epochs=1, repeats=1),
+    "full": Profile(
+        "full",
+        train_samples=None,
+        test_samples=None,
+        epochs=2,
+        repeats=2,
+    ),
+    "quick": Profile(
+        "quick",
+        train_samples=2000,
+        test_samples=1000,
+        epochs=1,
+        repeats=1,
+    ),
 }
 
 

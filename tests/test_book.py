@@ -8,6 +8,8 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+#: Characters the book's code column shows at a 1,280-pixel window (sphinx-book-theme).
+CODE_COLUMN = 76
 
 
 def repository_url() -> str:
@@ -33,8 +35,10 @@ def first_code_cell(path: Path) -> str:
 
 def test_every_chapter_starts_with_the_same_setup_cell():
     setup = first_code_cell(CHAPTERS[0])
-    assert 'find_spec("digitlib") is None' in setup and f"git+{repository_url()}" in setup  # install when missing
+    assert 'find_spec("digitlib") is None' in setup, "it installs digitlib only where it is missing"
+    assert f'REPO = "{repository_url()}"' in setup and '"digitlib@git+{REPO}"' in setup
     assert "keras = setup_notebook()" in setup and len(setup.splitlines()) <= 8
+    assert max(map(len, setup.splitlines())) <= CODE_COLUMN, "it fits the book's code column"
     preface = (ROOT / "book" / "preface.md").read_text()
     assert setup in preface, "the preface shows the set-up cell as it is"
     for path in CHAPTERS[1:]:

@@ -1,0 +1,191 @@
+"""The rules that keep the chapters' prose true (DEVELOPERS.md, "How the book is written").
+
+- A measured number in a chapter's markdown is glued from the cell that computes it
+  (``digitlib.glue.glue`` and myst-nb's ``{glue:text}`` role), never typed by hand; a hand-typed
+  percentage or decimal is allowed only when :data:`ALLOWED` says why (a constant of the data, a
+  setting the chapter chose, a published result).  Alt texts cannot be glued, so they hold none.
+- Every key a chapter pastes is glued in that chapter, and a key is glued once.
+- The checks behind the sentences are hidden cells: a reader sees no ``assert``, no profile
+  branch, no lint pragma and no test file's name.
+- The README's measured numbers are those of the benchmarks' results and the run records.
+"""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CHAPTERS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+
+#: Hand-typed percentages and decimals a chapter may keep, by chapter name (its file name without
+#: the number, so that renumbering renames nothing), each with the reason it is not measured.
+ALLOWED: dict[str, dict[str, str]] = {
+    "meet_mnist": {
+        "3.0": "the licence's version (CC BY-SA 3.0)",
+        "50 %": "a thought experiment: a test set that is half one digit",
+    },
+}
+
+#: A percentage ("9 %", "99.70%", "0.5 per cent") or a decimal ("0.81", "2.82").
+NUMBER = re.compile(r"(?<![\w.])(?:\d[\d,]*(?:\.\d+)?\s?(?:%|per ?cent)|\d+\.\d+)(?![\w.]*\d)")
+#: What is not prose: fenced code (not MyST directives), math, roles such as {glue:text}`k:.1%`
+#: and {cite:p}`key`, inline code, and link targets.
+NOT_PROSE = [
+    re.compile(r"^(```+|~~~+)(?!\{)[^\n]*\n.*?^\1", re.S | re.M),
+    re.compile(r"\$\$.*?\$\$", re.S),
+    re.compile(r"(?<!\\)\$[^$\n]+\$"),
+    re.compile(r"\{[\w:.-]+\}`[^`]*`"),
+    re.compile(r"`[^`\n]*`"),
+    re.compile(r"\]\([^)]*\)"),
+    re.compile(r"<[^>\n]*>"),
+]
+GLUE_ROLE = re.compile(r"\{glue(?::\w+)?\}`([A-Za-z_][\w]*)")
+GLUE_CALL = re.compile(r"""\bglue\(\s*(f?)(["'])(.*?)\2""")
+
+
+def chapter_name(path: Path) -> str:
+    return re.sub(r"^\d+_", "", path.stem)
+
+
+def cells(path: Path) -> list[dict]:
+    return json.loads(path.read_text())["cells"]
+
+
+def source(cell: dict) -> str:
+    return "".join(cell["source"])
+
+
+def is_hidden(cell: dict) -> bool:
+    return "remove-cell" in cell.get("metadata", {}).get("tags", [])
+
+
+def prose_of(markdown: str) -> str:
+    for pattern in NOT_PROSE:
+        markdown = pattern.sub(" ", markdown)
+    return markdown
+
+
+def alt_texts(cell: dict) -> list[str]:
+    image = cell.get("metadata", {}).get("mystnb", {}).get("image", {})
+    markdown_alts = re.findall(r"!\[([^\]]*)\]", source(cell)) if cell["cell_type"] == "markdown" else []
+    return ([image["alt"]] if "alt" in image else []) + markdown_alts
+
+
+def hand_typed_numbers(path: Path) -> list[str]:
+    allowed = ALLOWED.get(chapter_name(path), {})
+    found = []
+    for cell in cells(path):
+        texts = alt_texts(cell) + ([prose_of(source(cell))] if cell["cell_type"] == "markdown" else [])
+        for text in texts:
+            found += [number for number in NUMBER.findall(text) if number not in allowed]
+    return found
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+def test_measured_numbers_in_prose_are_glued(path):
+    found = hand_typed_numbers(path)
+    assert not found, (
+        f"{path.name} types these numbers by hand in its prose or alt texts: {found}. "
+        "Glue each from the cell that computes it ({glue:text}`key:.1%`), or, for a constant, a setting "
+        f"or a cited result, add it to ALLOWED[{chapter_name(path)!r}] in tests/test_prose.py with the reason"
+    )
+
+
+def test_the_number_scanner_finds_what_it_should():
+    text = "It reads 99.70 % of them, 9% of the 1,797, and 0.81 of pixels; 0.5 per cent more."
+    assert NUMBER.findall(text) == ["99.70 %", "9%", "0.81", "0.5 per cent"]
+    glued = "It reads {glue:text}`acc:.2%` of them $p = 0.05$ `x = 0.3` [a](https://x.org/1.5)."
+    assert NUMBER.findall(prose_of(glued)) == []
+    assert NUMBER.findall("Keras 3.14, 28 × 28, chapter 7, 1,000 digits, version 1.2.3") == ["3.14"]
+    fenced = "Before 0.4\n```python\nx = 0.3\n```\n```{dropdown} Solutions\nabout 0.81\n```\n"
+    assert NUMBER.findall(prose_of(fenced)) == ["0.4", "0.81"]
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+def test_every_pasted_key_is_glued_once_in_its_chapter(path):
+    code = [source(c) for c in cells(path) if c["cell_type"] == "code"]
+    calls = [match for text in code for match in GLUE_CALL.findall(text)]
+    literal = [key for is_f, _, key in calls if not is_f]
+    patterns = [re.compile(re.sub(r"\\\{[^}]*\\\}", r"\\w+", re.escape(key)) + "$") for f, _, key in calls if f]
+    assert len(literal) == len(set(literal)), f"{path.name} glues a key twice: {sorted(literal)}"
+    pasted = {key for c in cells(path) if c["cell_type"] == "markdown" for key in GLUE_ROLE.findall(source(c))}
+    missing = [k for k in sorted(pasted) if k not in literal and not any(p.match(k) for p in patterns)]
+    assert not missing, f"{path.name} pastes keys no cell of it glues: {missing}"
+
+
+#: What a reader must not see in a chapter's visible code: test code and lint pragmas.
+TEST_CODE = {
+    "assert": re.compile(r"^\s*assert\b", re.M),
+    "profile branch": re.compile(r"\bis_quick\b"),
+    "lint pragma": re.compile(r"#\s*(?:noqa|fmt:|type:\s*ignore)"),
+}
+
+
+def visible_test_code(path: Path) -> list[str]:
+    found = []
+    for index, cell in enumerate(cells(path)):
+        if cell["cell_type"] != "code" or is_hidden(cell):
+            continue
+        found += [f"cell {index}: {kind}" for kind, p in TEST_CODE.items() for _ in p.findall(source(cell))]
+    return found
+
+
+def test_no_chapter_shows_test_code():
+    counts = {path.name: visible_test_code(path) for path in CHAPTERS}
+    shown = {name: found for name, found in counts.items() if found}
+    assert sum(map(len, shown.values())) == 0, f"visible asserts, profile branches or pragmas: {shown}"
+
+
+def test_the_test_code_counter_counts():
+    cell = {"cell_type": "code", "metadata": {}, "source": ["x = 1\n", "assert x  # noqa: E501\n"]}
+    hidden = {**cell, "metadata": {"tags": ["remove-cell"]}}
+    found = [kind for kind, p in TEST_CODE.items() for _ in p.findall(source(cell))]
+    assert found == ["assert", "lint pragma"] and is_hidden(hidden) and not is_hidden(cell)
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+def test_hidden_checks_are_hidden_in_jupyterlab_too(path):
+    shown = [
+        i
+        for i, c in enumerate(cells(path))
+        if is_hidden(c) and not c["metadata"].get("jupyter", {}).get("source_hidden")
+    ]
+    assert not shown, f"{path.name}: remove-cell cells {shown} lack jupyter.source_hidden (JupyterLab shows them)"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+def test_prose_names_no_test_files(path):
+    prose = " ".join(source(c) for c in cells(path) if c["cell_type"] == "markdown")
+    named = re.findall(r"tests/[\w/.:-]+|test_\w+\.py", prose)
+    assert not named, f"{path.name} sends the reader to test files: {named}"
+
+
+#: Numbers the README may type by hand, each with the reason it is not measured.
+README_ALLOWED = {"3.10": "the oldest Python the course supports"}
+
+
+def recorded_numbers() -> str:
+    """Every number the benchmarks and the run records wrote, as one text."""
+    files = [
+        *sorted((ROOT / "benchmarks" / "results").glob("*.json")),
+        *sorted((ROOT / "digitlib").rglob("*.run.json")),
+    ]
+    return "\n".join(path.read_text() for path in files)
+
+
+def test_readme_numbers_come_from_the_records():
+    records = recorded_numbers()
+    readme = prose_of((ROOT / "README.md").read_text())
+    missing = []
+    for number in NUMBER.findall(readme):
+        value = re.sub(r"\s?(%|per ?cent)$", "", number)
+        as_percent = number != value
+        forms = {value, value.replace(",", "")}
+        if as_percent:  # the records hold shares as 0.997 or as "99.7%"
+            share = float(value.replace(",", "")) / 100
+            forms |= {f"{share:.{d}f}".rstrip("0") for d in range(2, 7)} | {f"{value}%", f"{value} %"}
+        if number not in README_ALLOWED and not any(form in records for form in forms if form):
+            missing.append(number)
+    assert not missing, f"README.md quotes numbers no benchmark result or run record holds: {missing}"
