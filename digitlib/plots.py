@@ -30,6 +30,10 @@ def _check_images(images: np.ndarray, labels: np.ndarray | None = None) -> np.nd
     return images
 
 
+#: The longest line of a digit's title in :func:`plot_digit_grid`; longer titles wrap.
+GRID_TITLE_CHARS = 24
+
+
 def plot_digit_grid(
     images: np.ndarray, labels: np.ndarray | None = None, *, columns: int = 10, title: str | None = None
 ) -> Figure:
@@ -39,13 +43,20 @@ def plot_digit_grid(
         raise ValueError(f"columns must be a positive integer, got {columns}")
     columns = min(columns, len(images))
     rows = -(-len(images) // columns)
-    fig, axes = plt.subplots(rows, columns, figsize=(1.1 * columns, 1.25 * rows + 0.4), squeeze=False)
+    titles = [] if labels is None else [textwrap.fill(str(label), GRID_TITLE_CHARS) for label in labels]
+    longest = max((len(line) for title in titles for line in title.splitlines()), default=0)
+    title_lines = max((title.count("\n") + 1 for title in titles), default=1)
+    # A panel is wide enough for its title (about 0.085 inch a character at 11 points), and a
+    # grid of a few digits is drawn large enough to see their pixels.
+    width = max(1.1 if columns > 4 else 1.8, 0.085 * longest + 0.25)
+    height = width + 0.2 * title_lines - 0.05
+    fig, axes = plt.subplots(rows, columns, figsize=(width * columns, height * rows + 0.4), squeeze=False)
     for index, ax in enumerate(axes.flat):
         ax.set_axis_off()
         if index < len(images):
             ax.imshow(images[index], cmap="gray", vmin=0, vmax=images.max() or 1)
-            if labels is not None:
-                ax.set_title(str(labels[index]), fontsize=11)
+            if titles:
+                ax.set_title(titles[index], fontsize=11)
     fig.suptitle(title or f"{len(images)} MNIST digits" + (" with their labels" if labels is not None else ""))
     fig.tight_layout()
     plt.close(fig)
