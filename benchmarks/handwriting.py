@@ -1,4 +1,4 @@
-"""The shipped model on handwriting that is not MNIST: the UCI digits of 43 writers (scikit-learn's
+"""The shipped model on handwriting that is not MNIST: the UCI digits of 13 writers (scikit-learn's
 ``load_digits``) and drawings in styles MNIST has few of, through the pad's stroke path and the pixel
 path.  Pass ``--compare LABEL=PATH`` to put other weights of the same network beside it, on the same
 digits, with McNemar's exact test.
@@ -29,7 +29,7 @@ def main() -> None:
     uci_inputs, uci_labels = uci_handwriting()
     styles = rare_style_digits()
     sets = {
-        f"UCI handwriting, {len(uci_labels):,} digits by 43 writers (pixels)": (uci_inputs, uci_labels),
+        f"UCI handwriting, {len(uci_labels):,} digits by 13 writers (pixels)": (uci_inputs, uci_labels),
         f"rare styles, {len(styles.labels)} drawings (pad's strokes)": (styles.strokes, styles.labels),
         f"rare styles, {len(styles.labels)} drawings (pixels)": (styles.pixels, styles.labels),
     }

@@ -201,7 +201,7 @@ def tradeoff(digit_scores: np.ndarray, non_digit_scores: np.ndarray) -> tuple[np
 
 def held_out_digits() -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """Digits the detector never saw, as ``{group: (images (N, 28, 28, 1), labels)}``: real
-    pen-written digits by 43 people (UCI), styles MNIST has few of, and the sample writer."""
+    pen-written digits by 13 people (UCI), styles MNIST has few of, and the sample writer."""
     from digitlib.drawings import load_drawings, sample_writer_path
     from digitlib.evaluate import rare_style_digits, uci_handwriting
     from digitlib.preprocess import strokes_to_mnist

@@ -399,8 +399,9 @@ def rare_style_digits(*, per_style: int = 60, seed: int = 0) -> DrawnDigits:
 
 def uci_handwriting() -> tuple[np.ndarray, np.ndarray]:
     """Real handwriting that is not MNIST: scikit-learn's bundled copy of the UCI "optical
-    recognition of handwritten digits" test set, 1,797 digits written by 43 people (Alpaydin
-    and Kaynak, 1998), prepared like a drawing on the pad.
+    recognition of handwritten digits" test set, 1,797 digits written by 13 people (Alpaydin
+    and Kaynak, 1998; of the 43 who took part, 30 wrote the training set and 13 others the test
+    set, as ``load_digits().DESCR`` says), prepared like a drawing on the pad.
 
     Each digit ships as 8x8 counts (0-16) of ink in 4x4 blocks of a 32x32 bitmap; it is
     enlarged by :func:`from_block_counts`.  Returns the model inputs (N, 28, 28, 1) float32
