@@ -69,6 +69,10 @@ def _read_line(text: str) -> tuple[list[list[Point]], int]:
         record = json.loads(text)
     except json.JSONDecodeError as error:
         raise ValueError(f"not valid JSON ({error.msg}); the line may have been cut short") from None
+    except RecursionError:
+        raise ValueError("not a drawing: brackets nested too deeply for JSON to read") from None
+    except ValueError as error:  # a number too long to convert
+        raise ValueError(f"not valid JSON ({error})") from None
     if not isinstance(record, dict):
         raise ValueError(f"expected a JSON object, got {type(record).__name__}")
     if record.get("format") != FORMAT:
@@ -81,9 +85,9 @@ def _read_line(text: str) -> tuple[list[list[Point]], int]:
 def load_drawings(path: str | Path) -> list[tuple[list[list[Point]], int]]:
     """The drawings stored at ``path``, as ``(strokes, label)`` pairs in the order written.
 
-    A line that cannot be read (cut short, not JSON, an unknown format, a label that is
-    not a digit, non-finite coordinates) is left out with a :class:`DrawingFileWarning`
-    naming its line number and what is wrong; every other line is kept.  Blank lines are
+    A line that cannot be read (cut short, not JSON, an unknown format, a label that is not
+    a digit, coordinates that are not finite numbers of sensible size) is left out with a
+    :class:`DrawingFileWarning` naming its line number and what is wrong; every other line is kept.  Blank lines are
     skipped; an empty file holds no drawings.  A missing file raises ``FileNotFoundError``.
     """
     path = Path(path)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import reprlib
+
 import numpy as np
 
 from digitlib.startup import quiet_tensorflow_startup
@@ -172,24 +174,49 @@ def canvas_to_mnist(image: np.ndarray) -> np.ndarray:
     return _fit_and_centre(mask[_crop(mask)].astype(np.float32))
 
 
+#: The largest coordinate a drawing may have, in its own units: room for any canvas, and for
+#: pen tablets' units (UNIPEN's reach about 17,000), but not for numbers that are no drawing.
+MAX_COORDINATE = 1e6
+
+
 def check_strokes(strokes) -> list[np.ndarray]:
     """The strokes of a drawing as ``(n, 2)`` arrays of (x, y) points, empty ones left out.
 
-    Raises ``ValueError`` for a stroke that is not a sequence of (x, y) points with
-    finite coordinates, and :class:`EmptyDrawingError` when no stroke has a point.
-    The pad and :func:`strokes_to_mnist` both check drawings with it.
+    Raises ``ValueError`` for strokes that are not a list of sequences of (x, y) points with
+    finite numeric coordinates of at most :data:`MAX_COORDINATE` in size, and
+    :class:`EmptyDrawingError` when no stroke has a point.  The pad, the drawings file and
+    :func:`strokes_to_mnist` all check drawings with it.
     """
+    if isinstance(strokes, (str, bytes, dict)) or not hasattr(strokes, "__iter__"):
+        raise ValueError(f"strokes must be a list of strokes, got {type(strokes).__name__}")
     checked = []
     for index, stroke in enumerate(strokes):
-        points = np.asarray(stroke, dtype=np.float64)
-        if points.size == 0:
+        name = f"stroke {index} (a sequence of (x, y) points)"
+        if isinstance(stroke, (str, bytes, dict)):
+            raise ValueError(f"{name} must hold numbers, got {type(stroke).__name__}")
+        try:
+            points = np.asarray(stroke)
+        except (ValueError, TypeError, RecursionError):  # ragged, or nested too deeply
+            points = np.asarray([], dtype=object)
+        if points.size == 0 and points.dtype != object:
             continue
-        check_array(points, name=f"stroke {index} (a sequence of (x, y) points)",
-                    shape=(None, 2), finite=True)  # fmt: skip
+        if points.dtype.kind not in "iuf":
+            raise ValueError(f"{name} must hold pairs of numbers, got {_glimpse(stroke)}")
+        points = points.astype(np.float64)
+        check_array(points, name=name, shape=(None, 2), finite=True)
+        largest = float(np.abs(points).max())
+        if largest > MAX_COORDINATE:
+            raise ValueError(f"{name} must have coordinates of at most {MAX_COORDINATE:g}, got {largest:g}")
         checked.append(points)
     if not checked:
         raise EmptyDrawingError("the drawing is empty: draw a digit first")
     return checked
+
+
+def _glimpse(value, limit: int = 60) -> str:
+    """The start of ``repr(value)``, for an error message about a value that may be huge."""
+    text = reprlib.repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def strokes_to_mnist(strokes, *, supersample: int = 8) -> np.ndarray:
