@@ -8,20 +8,20 @@ BIN    := $(VENV)/bin
 # Quick profile for the tests: small subsets, one epoch (see book/preface.md).
 TEST_ENV := DIGITLIB_PROFILE=quick
 
-DETECTOR_FONTS := $(shell sed -n 's/^    "\(fonts-[a-z0-9-]*\)": .*/\1/p' digitlib/nondigits.py)
+# Installs the Debian packages named after it that are missing (needs root), saying why:
+#   $(APT_INSTALL) "the browser tests" chromium
+APT_INSTALL = install_missing() { why="$$1"; shift; missing=""; \
+	for package in "$$@"; do dpkg -s "$$package" >/dev/null 2>&1 || missing="$$missing $$package"; done; \
+	[ -z "$$missing" ] && return 0; echo "Installing Debian's$$missing for $$why"; \
+	apt-get update -qq && apt-get install -y -qq $$missing >/dev/null || { \
+	echo "Could not install$$missing: run 'apt-get install$$missing' as root, then make $@ again"; return 1; }; }; \
+	install_missing
 
 .PHONY: help setup data browser web detector book book-quick test lint unit notebooks e2e bench binder-check app clean
 .DEFAULT_GOAL := help
 
-help:
-	@echo "make book   set everything up, then build the book into _build/html (full profile)"
-	@echo "make test   set everything up, then run the unit tests and every chapter (quick profile)"
-	@echo "make app    set everything up, then serve the drawing pad as a page of its own (Voila)"
-	@echo "make bench  set everything up, then print the course's benchmark numbers"
-	@echo "make detector  install Debian's fonts, then retrain the shipped digit detector"
-	@echo "make binder-check  install what Binder would into a fresh environment and run every chapter there"
-	@echo "make setup  only create .venv and prefetch MNIST"
-	@echo "make clean  remove the build and the virtual environment"
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14 | sed 's/^/make /'
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' || \
@@ -34,27 +34,24 @@ $(VENV)/.installed: $(BIN)/python requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt -e '.[dev]'
 	touch $@
 
-setup: $(VENV)/.installed data
+setup: $(VENV)/.installed data  ## only create .venv and prefetch MNIST
 
-data: $(VENV)/.installed
+data: $(VENV)/.installed  ## prefetch MNIST (verified) into the cache
 	$(BIN)/python -m digitlib.data
 
 # The pad on the book's pages runs ONNX Runtime Web, pinned in package-lock.json; npm comes
 # from Debian when it is missing.  `npm ci` writes node_modules/.package-lock.json.
 node_modules/.package-lock.json: package.json package-lock.json
-	@command -v npm >/dev/null 2>&1 || { \
-		echo "Installing Debian's nodejs and npm for the book's drawing pad"; \
-		apt-get update -qq && apt-get install -y -qq nodejs npm >/dev/null; } || { \
-		echo "Could not install npm: run 'apt-get install nodejs npm' as root, then make book again"; exit 1; }
+	@command -v npm >/dev/null 2>&1 || { $(APT_INSTALL) "the book's drawing pad" nodejs npm; }
 	npm ci --no-audit --no-fund --ignore-scripts
 
-web: node_modules/.package-lock.json
+web: node_modules/.package-lock.json  ## install ONNX Runtime Web for the pages' pad (npm ci)
 
 # Jupyter Book re-executes a chapter only when its code changes; a change in digitlib or in
 # the profile must re-execute them all, so the execution cache is keyed on both.
 # BOOK_OUT is where _build/ goes: the book itself in ./_build, the tests' quick build in _build/quick.
 BOOK_OUT ?= .
-book: setup web
+book: setup web  ## set everything up, then build the book into _build/html (full profile)
 	@key="$$(find digitlib -type f -not -path '*/__pycache__/*' | sort | xargs sha256sum | sha256sum) $${DIGITLIB_PROFILE:-full}"; \
 	cache="$(BOOK_OUT)/_build"; \
 	if [ "$$(cat $$cache/.cache-key 2>/dev/null)" != "$$key" ]; then \
@@ -65,38 +62,35 @@ book: setup web
 	@echo "The book is at $(BOOK_OUT)/_build/html/index.html"
 
 # The book in the quick profile, for the browser tests of the built pages.
-book-quick:
+book-quick:  ## the book in the quick profile, into _build/quick (for the browser tests)
 	$(TEST_ENV) $(MAKE) --no-print-directory book BOOK_OUT=_build/quick
 
-test: setup browser lint unit notebooks e2e
+test: setup browser lint unit notebooks e2e  ## set everything up, then run every test (quick profile)
 
 # ruff: lint and formatting of digitlib, tests, benchmarks and the chapters (pyproject.toml,
 # notebooks/ruff.toml); `$(BIN)/ruff format .` fixes the formatting.
-lint: $(VENV)/.installed
+lint: $(VENV)/.installed  ## ruff on the code and the chapters
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-unit: $(VENV)/.installed
+unit: $(VENV)/.installed  ## the unit tests of digitlib and of the book's sources
 	$(BIN)/python -m pytest tests
 
 # The browser tests drive Debian's chromium (never a browser downloaded by Playwright).
-browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-		echo "Installing Debian's chromium for the browser tests"; \
-		apt-get update -qq && apt-get install -y -qq chromium >/dev/null; } || { \
-		echo "Could not install chromium: run 'apt-get install chromium' as root, then make test again"; exit 1; }
+browser:  ## install Debian's chromium when it is missing
+	@command -v chromium >/dev/null 2>&1 || { $(APT_INSTALL) "the browser tests" chromium; }
 
-e2e: book-quick browser
+e2e: book-quick browser  ## the browser tests: JupyterLab, Voila, the built pages
 	$(BIN)/python -m pytest -p no:cacheprovider tests/e2e
 
-notebooks: $(VENV)/.installed
+notebooks: $(VENV)/.installed  ## every chapter under nbval (quick profile)
 	$(TEST_ENV) $(BIN)/python -m pytest --nbval-lax --nbval-current-env --nbval-cell-timeout=600 -p no:cacheprovider notebooks
 
 # Prints the course's numbers and saves them in benchmarks/results/ (the book's Results page).
 # benchmarks/suite_timings.py (make test and make book on a fresh clone) is left out: it takes an hour.
 # The weights the course shipped first (before its augmentation was fixed), for comparison.
 FIRST_SHIPPED := ae9fd27
-bench: setup book-quick
+bench: setup book-quick  ## print the course's benchmark numbers (into benchmarks/results/)
 	$(BIN)/python benchmarks/accuracy.py
 	mkdir -p _build && git show $(FIRST_SHIPPED):digitlib/weights/digit_cnn.weights.h5 > _build/first-shipped.weights.h5
 	$(BIN)/python benchmarks/handwriting.py --compare "first shipped=_build/first-shipped.weights.h5"
@@ -108,17 +102,14 @@ bench: setup book-quick
 
 # The digit detector ("Inside the network"): Debian's fonts it learns letters from, then
 # `python -m digitlib.detector`, which trains it (about 2 minutes) and writes the shipped file.
-detector: setup
-	@missing=""; for font in $(DETECTOR_FONTS); do dpkg -s $$font >/dev/null 2>&1 || missing="$$missing $$font"; done; \
-	if [ -n "$$missing" ]; then echo "Installing Debian's fonts for the detector:$$missing"; \
-		apt-get update -qq && apt-get install -y -qq $$missing >/dev/null || { \
-		echo "Could not install them: run 'apt-get install$$missing' as root, then make detector again"; exit 1; }; fi
+detector: setup  ## install Debian's fonts, then retrain the shipped digit detector
+	@$(APT_INSTALL) "the detector's letters" $$($(BIN)/python -m digitlib.nondigits --debian-fonts)
 	$(BIN)/python -m digitlib.detector --output digitlib/weights/digit_detector.npz
 
 # What Binder (repo2docker) does, in a fresh virtual environment: install requirements.txt and
 # nothing else of ours (repo2docker brings Jupyter itself), run postBuild, then every chapter.
 BINDER_VENV := _build/binder-venv
-binder-check:
+binder-check:  ## install what Binder would into a fresh environment and run every chapter there
 	rm -rf $(BINDER_VENV)
 	$(PYTHON) -m venv $(BINDER_VENV)
 	$(BINDER_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt jupyterlab nbclient
@@ -127,8 +118,8 @@ binder-check:
 	@echo "Every chapter ran in an environment made from requirements.txt alone"
 
 # The pad as a standalone web app: open the address Voila prints.
-app: setup
+app: setup  ## serve the drawing pad as a page of its own (Voila)
 	$(BIN)/voila app/digit_pad.ipynb --no-browser --port=$${PORT:-8866}
 
-clean:
+clean:  ## remove the build and the virtual environment
 	rm -rf _build $(VENV) *.egg-info node_modules

@@ -8,6 +8,7 @@ function returns model inputs, ``(N, 28, 28)`` float32 in [0, 1], white ink on b
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 from typing import Sequence
 
@@ -234,3 +235,20 @@ def held_out_letters(rng: np.random.Generator, *, per_glyph: int = 10) -> dict[s
         ),
         "Matplotlib's fonts": font_characters(bundled_font_files(), LETTERS, per_glyph=max(1, per_glyph // 5), rng=rng),
     }
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line: ``--debian-fonts`` prints the Debian packages of :data:`DEBIAN_FONTS`
+    (``make detector`` installs those that are missing)."""
+    parser = argparse.ArgumentParser(prog="python -m digitlib.nondigits", description=main.__doc__)
+    parser.add_argument("--debian-fonts", action="store_true", help="print the font packages, one a line")
+    args = parser.parse_args(argv)
+    if not args.debian_fonts:
+        parser.print_help()
+        return 2
+    print("\n".join(DEBIAN_FONTS))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
