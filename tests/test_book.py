@@ -1,5 +1,7 @@
 """The book's sources: chapters stored clean, listed in the table of contents, and one repository URL."""
 
+import importlib
+import inspect
 import json
 import re
 from pathlib import Path
@@ -68,23 +70,54 @@ def test_chapter_images_stay_beside_the_chapters():
                 assert (path.parent / target).exists(), f"{path.name}: {target} is missing"
 
 
-def test_chapters_show_networks_from_their_single_source():
-    # A network's code shown in a chapter's text must be digitlib's, letter for letter (chapters
-    # print it with inspect.getsource); a hand copy drifts.
-    source = (ROOT / "digitlib" / "models.py").read_text()
+def library_code_shown_wrongly(cells: list[dict]) -> list[str]:
+    """What a chapter shows as digitlib's code without taking it from digitlib: a printed
+    ``inspect.getsource(name)`` whose ``name`` is not imported from digitlib, and lines of a
+    python block in the prose that no digitlib module has (a hand copy drifts)."""
+    code = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+    prose = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    imported = {}
+    for module, grouped, names in re.findall(r"from (digitlib[\w.]*) import (?:\(([\w,\s]+)\)|([\w, ]+))", code):
+        imported |= {name.strip(): module for name in (grouped or names).split(",") if name.strip()}
+    problems = []
+    for shown in re.findall(r"getsource\(([\w.]+)\)", code):
+        head, *attributes = shown.split(".")
+        if head not in imported:
+            problems.append(f"prints the source of {shown}, which it does not import from digitlib")
+            continue
+        target = getattr(importlib.import_module(imported[head]), head)
+        for attribute in attributes:
+            target = getattr(target, attribute)
+        if not inspect.getmodule(target).__name__.startswith("digitlib"):
+            problems.append(f"prints the source of {shown}, which is not digitlib's")
+    library = "\n".join(path.read_text() for path in sorted((ROOT / "digitlib").glob("*.py")))
+    for block in re.findall(r"```python\n(.*?)```", prose, re.S):
+        if "layers." in block or "def " in block:
+            lines = [line.strip() for line in block.strip().splitlines() if line.strip()]
+            problems += [f"shows a line digitlib does not have: {line}" for line in lines if line not in library]
+    return problems
+
+
+def test_chapters_show_library_code_from_the_library():
     for path in CHAPTERS:
-        for cell in json.loads(path.read_text())["cells"]:
-            if cell["cell_type"] != "markdown":
-                continue
-            for block in re.findall(r"```python\n(.*?)```", "".join(cell["source"]), re.S):
-                if "layers." in block:
-                    for line in block.strip().splitlines():
-                        assert line.strip() in source, f"{path.name} shows a line digitlib does not have: {line}"
+        problems = library_code_shown_wrongly(json.loads(path.read_text())["cells"])
+        assert not problems, f"{path.name}: {problems}"
+
+
+def test_the_library_code_guard_catches_copies():
+    copied = [
+        {"cell_type": "code", "source": ["from mymodule import my_network\n", "inspect.getsource(my_network)"]},
+        {"cell_type": "code", "source": ["from digitlib.models import build_baseline\n", "getsource(json.loads)"]},
+        {"cell_type": "markdown", "source": ["```python\n", "x = layers.Dense(11)(x)\n", "```\n"]},
+    ]
+    assert len(library_code_shown_wrongly(copied)) == 3
+    honest = [
+        {"cell_type": "code", "source": ["from digitlib.models import build_baseline\n", "getsource(build_baseline)"]}
+    ]
+    assert library_code_shown_wrongly(honest) == []
 
 
 def test_the_pages_pad_uses_the_constants_of_the_python_it_mirrors():
-    import inspect
-
     from digitlib import draw, preprocess
 
     script = (ROOT / "book" / "web" / "digit-pad.js").read_text()
