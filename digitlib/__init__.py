@@ -3,6 +3,7 @@
 Modules, in the order data flows through them: ``startup`` (loads TensorFlow without its start-up
 notices, and prepares a chapter's notebook), ``validation`` (the input checks every module
 shares), ``profiles`` (how much work a chapter does), ``data`` (MNIST that loads anywhere),
+``unipen`` (real pen-written digits and letters, split by writer),
 ``preprocess`` (scaling, shapes, drawings to MNIST), ``models`` (the networks and the shipped one),
 ``train`` (the training loop and recipe), ``evaluate`` (metrics, mistakes, robustness),
 ``nondigits`` (letters, scribbles and noise made on purpose), ``detector`` (is it a digit at
