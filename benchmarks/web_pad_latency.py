@@ -2,9 +2,10 @@
 
 Opens the built drawing chapter from file:// in Debian's Chromium with every network request
 refused, draws 100 jittered digits with the mouse, and reads the times the page itself measured
-(window.digitPadWeb.timings: from the pointerup event to the prediction written into the page,
-preparation and ONNX Runtime Web included).  Then lists the files the pad loads, raw and
-gzip-compressed (what a static host would send).
+(window.digitPadWeb.timings, which keeps the latest 1,000: from the pointerup event to the
+prediction written into the page, preparation and ONNX Runtime Web included; window.digitPadWeb.lifts
+counts them).  Then lists the files the pad loads, raw and gzip-compressed (what a static host
+would send).
 
 Run: .venv/bin/python benchmarks/web_pad_latency.py [--html _build/quick/_build/html]
 (`make book-quick` or `make book` builds the pages first.)
@@ -33,14 +34,14 @@ def draw(page, box, strokes) -> None:
     """Draw with the mouse as a hand would, each segment in eight moves; after each stroke, wait
     for the page to time the prediction that lifting the pen asked for."""
     for stroke in strokes:
-        lifted = page.evaluate("window.digitPadWeb.timings.length")
+        lifted = page.evaluate("window.digitPadWeb.lifts")
         page.mouse.move(box["x"] + stroke[0][0], box["y"] + stroke[0][1])
         page.mouse.down()
         for (ax, ay), (bx, by) in zip(stroke, stroke[1:]):
             for step in range(1, 9):
                 page.mouse.move(box["x"] + ax + (bx - ax) * step / 8, box["y"] + ay + (by - ay) * step / 8)
         page.mouse.up()
-        page.wait_for_function(f"window.digitPadWeb.timings.length > {lifted}", timeout=10_000)
+        page.wait_for_function(f"window.digitPadWeb.lifts > {lifted}", timeout=10_000)
 
 
 def size(count: int) -> str:

@@ -64,7 +64,8 @@ def test_draw_on_the_drawing_chapter_offline(page):
             )
         pad.get_by_role("button", name="Clear").click()
         assert prediction(page) == ""
-    assert page.evaluate("window.digitPadWeb.timings.length") >= len(DRAWINGS)  # one per lifted pen
+    assert page.evaluate("window.digitPadWeb.lifts") >= len(DRAWINGS)  # one per lifted pen
+    assert page.evaluate("window.digitPadWeb.timings.length") == page.evaluate("window.digitPadWeb.lifts")
     assert refused == [] and errors == []
 
 
@@ -72,6 +73,22 @@ def test_the_landing_page_has_a_pad_that_works_offline(page):
     refused, errors = open_offline(page, LANDING)
     draw(page, page.locator(f"{PAD} canvas.digit-pad-canvas"), DRAWINGS[2][1])
     page.wait_for_function(f"document.querySelector('{PREDICTION}').textContent.trim() === '7'", timeout=10_000)
+    assert refused == [] and errors == []
+
+
+def test_the_pads_javascript_api_draws_as_a_hand_and_keeps_few_timings(page):
+    """pad.draw(strokes) goes the way of the mouse; the timings kept stay bounded, the lifts counted."""
+    refused, errors = open_offline(page, CHAPTER)
+    expected, strokes = DRAWINGS[2]
+    page.evaluate("window.digitPadWeb.timingsKept = 3")
+    kept = page.evaluate(
+        "async strokes => { const pad = window.digitPadWeb.pads[0]; for (let i = 0; i < 5; i++) "
+        "{ pad.clear(); await pad.draw(strokes); } return pad.reader.toData(); }",
+        strokes,
+    )
+    assert kept == [[[float(x), float(y)] for x, y in stroke] for stroke in strokes]
+    assert prediction(page) == expected
+    assert page.evaluate("[window.digitPadWeb.lifts, window.digitPadWeb.timings.length]") == [5, 3]
     assert refused == [] and errors == []
 
 
