@@ -158,27 +158,58 @@ def single_image_reader(model: keras.Model):
     return probabilities_and_features
 
 
-def fit_detector(digits: np.ndarray, non_digits: np.ndarray, *, seed: int = RECIPE["seed"]) -> DigitDetector:
-    """Train a detector on the features of ``digits`` and of ``non_digits`` (each group
-    weighted equally, whatever its size), with threshold 0 until one is chosen."""
+def fit_detector(
+    digits: np.ndarray,
+    non_digits: np.ndarray,
+    *,
+    seed: int = RECIPE["seed"],
+) -> DigitDetector:
+    """Train a detector on the features of ``digits`` and of ``non_digits``
+    (each group weighted equally, whatever its size), with threshold 0
+    until one is chosen."""
     digits = check_array(digits, name="digits", ndim=2, finite=True)
-    non_digits = check_array(non_digits, name="non_digits", shape=(None, digits.shape[1]), finite=True)
+    non_digits = check_array(
+        non_digits,
+        name="non_digits",
+        shape=(None, digits.shape[1]),
+        finite=True,
+    )
     features = np.concatenate([digits, non_digits])
-    labels = np.concatenate([np.ones(len(digits)), np.zeros(len(non_digits))]).astype(np.float32)
-    weights = np.where(labels == 1, len(features) / (2 * len(digits)), len(features) / (2 * len(non_digits)))
+    ones, zeros = np.ones(len(digits)), np.zeros(len(non_digits))
+    labels = np.concatenate([ones, zeros]).astype(np.float32)
+    # each group weighs half of the total, whatever its size
+    digit_weight = len(features) / (2 * len(digits))
+    other_weight = len(features) / (2 * len(non_digits))
+    weights = np.where(labels == 1, digit_weight, other_weight)
     mean, scale = features.mean(axis=0), features.std(axis=0) + 1e-6
     keras.utils.set_random_seed(seed)
-    network = keras.Sequential([keras.Input((features.shape[1],)),
-                                keras.layers.Dense(RECIPE["hidden"], activation="relu"),
-                                keras.layers.Dense(1)])  # fmt: skip
+    network = keras.Sequential(
+        [
+            keras.Input((features.shape[1],)),
+            keras.layers.Dense(RECIPE["hidden"], activation="relu"),
+            keras.layers.Dense(1),
+        ]
+    )
     network.compile(
-        optimizer=keras.optimizers.Adam(learning_rate=RECIPE["learning_rate"]),
+        optimizer=keras.optimizers.Adam(RECIPE["learning_rate"]),
         loss=keras.losses.BinaryCrossentropy(from_logits=True),
     )
-    network.fit((features - mean) / scale, labels, sample_weight=weights, epochs=RECIPE["epochs"],
-                batch_size=RECIPE["batch_size"], verbose=0)  # fmt: skip
-    (hidden_weights, hidden_bias), (output_weights, output_bias) = (layer.get_weights() for layer in network.layers)
-    return DigitDetector(mean, scale, hidden_weights, hidden_bias, output_weights, output_bias, threshold=0.0)
+    network.fit(
+        (features - mean) / scale,
+        labels,
+        sample_weight=weights,
+        epochs=RECIPE["epochs"],
+        batch_size=RECIPE["batch_size"],
+        verbose=0,
+    )
+    hidden, output = network.layers
+    return DigitDetector(
+        mean,
+        scale,
+        *hidden.get_weights(),
+        *output.get_weights(),
+        threshold=0.0,
+    )
 
 
 def threshold_keeping(scores: np.ndarray, keep: float = KEEP) -> float:
