@@ -7,7 +7,7 @@ import nbformat
 from digitlib.drawings import load_drawings
 from digitlib.evaluate import example_strokes
 from tests.e2e.conftest import ARTIFACTS, ROOT, open_and_run_all_cells
-from tests.e2e.test_pad_in_jupyterlab import draw
+from tests.e2e.drawing import draw
 
 NOTEBOOK = "e2e_collector.ipynb"
 WORKSPACE = "e2e-collector"

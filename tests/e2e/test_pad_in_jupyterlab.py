@@ -1,32 +1,10 @@
 """The drawing pad in a real browser, drawn on with a real mouse: in JupyterLab and in the Voila app."""
 
 from tests.e2e.conftest import ARTIFACTS, open_and_run_all_cells
+from tests.e2e.drawing import DRAWINGS, draw
 
 CHAPTER = "notebooks/10_drawing_pad.ipynb"
 PREDICTION = ".digit-pad-prediction"
-# Drawings in canvas pixels: a digit, where and how big (the pad is 280x280), and a
-# letter, which the pad shows as "?" (not a digit).
-DRAWINGS = [
-    ("1", [[(140, 30), (140, 250)]]),
-    ("0", [[(40 + 30 * s, 200 + 45 * c) for s, c in zip(
-        [0, .5, .87, 1, .87, .5, 0, -.5, -.87, -1, -.87, -.5, 0],
-        [-1, -.87, -.5, 0, .5, .87, 1, .87, .5, 0, -.5, -.87, -1])]]),
-    ("7", [[(150, 40), (260, 40), (190, 200)]]),
-    ("?", [[(80, 30), (80, 250)], [(210, 30), (80, 150), (210, 250)]]),  # a K
-]  # fmt: skip
-
-
-def draw(page, canvas, strokes) -> None:
-    box = canvas.bounding_box()
-    for stroke in strokes:
-        x, y = stroke[0]
-        page.mouse.move(box["x"] + x, box["y"] + y)
-        page.mouse.down()
-        for (ax, ay), (bx, by) in zip(stroke, stroke[1:]):
-            for step in range(1, 9):
-                t = step / 8
-                page.mouse.move(box["x"] + ax + (bx - ax) * t, box["y"] + ay + (by - ay) * t)
-        page.mouse.up()
 
 
 def draw_digits_and_clear(page, pad, screenshot: str) -> None:

@@ -10,7 +10,7 @@ from digitlib.models import load_pretrained
 from digitlib.nondigits import HELD_OUT_STROKE_FONTS, LETTERS, stroke_characters
 from digitlib.preprocess import strokes_to_mnist
 from tests.e2e.conftest import ARTIFACTS, ROOT
-from tests.e2e.test_pad_in_jupyterlab import DRAWINGS, draw
+from tests.e2e.drawing import DRAWINGS, draw
 
 HTML = ROOT / "_build" / "quick" / "_build" / "html"
 CHAPTER = HTML / "notebooks" / "10_drawing_pad.html"
