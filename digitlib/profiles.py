@@ -10,7 +10,7 @@ One switch, the environment variable ``DIGITLIB_PROFILE``, selects the profile:
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 
@@ -26,6 +26,13 @@ class Profile:
     ``train_samples`` / ``test_samples``: how many digits of each split to use (``None``: all).
     ``epochs``: how many passes over the training data a chapter's training runs.
     ``repeats``: how many seeds a chapter trains each recipe with when it compares recipes.
+    ``redraw_samples``: test digits (and jittered drawings) the drawing chapter redraws to measure its paths.
+    ``inspect_digits``: validation digits a chapter measures a trained network on (feature maps, attacks).
+    ``attribution_digits``: validation digits a chapter computes attribution maps for.
+    ``detector_digits``: validation digits a detector's threshold is chosen on (``None``: all).
+    ``letters_per_glyph``: how many times each held-out letter of each font is drawn.
+    ``overfit_epochs``: epochs of a run that overfits on purpose (a small network on few digits).
+    ``ablation_digits``: training digits each design of a short comparison of designs learns from.
 
     A chapter's hidden check cells may ask :attr:`is_quick`: a check with a real margin runs in the
     full profile, and the quick profile checks what a small run can show.  Visible cells read
@@ -37,6 +44,18 @@ class Profile:
     test_samples: int | None
     epochs: int
     repeats: int
+    redraw_samples: int
+    inspect_digits: int
+    attribution_digits: int
+    detector_digits: int | None
+    letters_per_glyph: int
+    overfit_epochs: int
+    ablation_digits: int
+
+    def __repr__(self) -> str:
+        """One setting a line, so that a chapter's output fits the book's code column."""
+        settings = [f"    {f.name}={getattr(self, f.name)!r}," for f in fields(self) if f.name != "name"]
+        return "\n".join([f"Profile({self.name!r},", *settings, ")"])
 
     @property
     def is_quick(self) -> bool:
@@ -61,6 +80,13 @@ PROFILES = {
         test_samples=None,
         epochs=2,
         repeats=2,
+        redraw_samples=2000,
+        inspect_digits=1000,
+        attribution_digits=100,
+        detector_digits=None,
+        letters_per_glyph=10,
+        overfit_epochs=40,
+        ablation_digits=20_000,
     ),
     "quick": Profile(
         "quick",
@@ -68,6 +94,13 @@ PROFILES = {
         test_samples=1000,
         epochs=1,
         repeats=1,
+        redraw_samples=300,
+        inspect_digits=300,
+        attribution_digits=40,
+        detector_digits=1000,
+        letters_per_glyph=3,
+        overfit_epochs=12,
+        ablation_digits=1_000,
     ),
 }
 
