@@ -134,6 +134,14 @@ class DigitReader:
         was_drawing, self.drawing = self.drawing, False
         return was_drawing
 
+    def draw(self, strokes: Sequence[Sequence[Point]]) -> None:
+        """Forget what was drawn and take ``strokes`` (each a sequence of (x, y) points)
+        instead, checked as :func:`~digitlib.preprocess.check_strokes` checks them; then
+        :meth:`read` reads them."""
+        checked = check_strokes(strokes)
+        self.clear()
+        self.strokes = [[(float(x), float(y)) for x, y in points] for points in checked]
+
     def read(self) -> None:
         """Prepare the strokes as MNIST was made, predict the digit and, with a detector,
         decide whether it is one."""

@@ -192,3 +192,17 @@ def test_pad_with_internals_shows_what_the_prediction_depends_on():
     pad.clear()
     assert reader.saliency is None and "Draw to see it" in pad.internals_view.value
     assert DigitPad().internals_view is None  # the plain pad computes none of it
+
+
+def test_a_reader_takes_strokes_through_draw():
+    from digitlib.draw import DigitReader
+
+    label, seven = DIGITS["a 7"]
+    reader = DigitReader()
+    reader.draw([*seven, []])
+    reader.read()
+    kept = [[(float(x), float(y)) for x, y in stroke] for stroke in seven]
+    assert reader.prediction == label and reader.strokes == kept
+    with pytest.raises(ValueError, match="must hold pairs of numbers"):
+        reader.draw([[("a", "b")]])
+    assert reader.strokes == kept, "a bad drawing loses nothing"
