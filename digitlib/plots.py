@@ -108,20 +108,41 @@ def plot_class_means(images: np.ndarray, labels: np.ndarray) -> Figure:
     return fig
 
 
+#: The value ranges :func:`plot_pixel_histogram` groups ink pixels into (uint8, both ends
+#: included): five ranges of grey, then the cores of strokes at 250 or more.
+INK_RANGES = ((1, 49), (50, 99), (100, 149), (150, 199), (200, 249), (250, 255))
+
+
 def plot_pixel_histogram(images: np.ndarray) -> Figure:
-    """Distribution of pixel values, background included and excluded (log scale)."""
+    """Left, the distribution of all pixel values (log scale); right, the share of the ink
+    pixels (value > 0) in each of :data:`INK_RANGES`, so that the many grey values show their
+    weight against the cores of strokes (250 to 255, a narrow range that holds a tall spike)."""
     images = _check_images(images)
+    if images.dtype != np.uint8:
+        raise ValueError(f"images must be uint8 digits (0-255), got dtype {images.dtype}")
     values = images.ravel()
-    top = 255 if images.dtype == np.uint8 else 1.0
     fig, axes = plt.subplots(1, 2, figsize=(10, 3.2))
-    axes[0].hist(values, bins=64, range=(0, top), color=PALETTE[0])
+    axes[0].hist(values, bins=64, range=(0, 255), color=PALETTE[0])
     axes[0].set_yscale("log")
     axes[0].set_title("All pixels (log scale)")
-    axes[1].hist(values[values > 0], bins=64, range=(0, top), color=PALETTE[1])
-    axes[1].set_title("Ink pixels only (value > 0)")
-    for ax in axes:
-        ax.set_xlabel("pixel value")
-        ax.set_ylabel("number of pixels")
+    axes[0].set_xlabel("pixel value")
+    axes[0].set_ylabel("number of pixels")
+    ink = values[values > 0]
+    shares = np.array([np.mean((ink >= low) & (ink <= high)) for low, high in INK_RANGES]) * 100
+    colors = [PALETTE[1]] * (len(INK_RANGES) - 1) + [PALETTE[0]]
+    bars = axes[1].bar(range(len(INK_RANGES)), shares, color=colors)
+    axes[1].bar_label(bars, labels=[f"{share:.0f} %" for share in shares], fontsize=9)
+    axes[1].set_xticks(range(len(INK_RANGES)), [f"{low}–{high}" for low, high in INK_RANGES])
+    axes[1].set_ylim(0, shares.max() * 1.2)
+    axes[1].set_xlabel("pixel value")
+    axes[1].set_ylabel("share of the ink pixels (%)")
+    axes[1].set_title("Ink pixels only (value > 0), by range")
+    grey, core = shares[:-1].sum(), shares[-1]
+    handles = [
+        plt.Rectangle((0, 0), 1, 1, color=PALETTE[1], label=f"grey edges (1–249): {grey:.0f} % in all"),
+        plt.Rectangle((0, 0), 1, 1, color=PALETTE[0], label=f"stroke cores (250–255): {core:.0f} %"),
+    ]
+    axes[1].legend(handles=handles, loc="upper left", fontsize=9)
     fig.suptitle("How bright are MNIST's pixels?")
     fig.tight_layout()
     plt.close(fig)
@@ -129,7 +150,8 @@ def plot_pixel_histogram(images: np.ndarray) -> Figure:
 
 
 def plot_ink_heatmap(images: np.ndarray) -> Figure:
-    """Heat map of the share of images with ink at each pixel; pixels never used are outlined."""
+    """Heat map of the share of images with ink at each pixel; pixels never used are marked
+    with a cross, and a dashed square outlines the central 20 x 20 pixels."""
     images = _check_images(images)
     share = (images > 0).mean(axis=0) * 100
     fig, ax = plt.subplots(figsize=(5.4, 4.6))
@@ -138,7 +160,12 @@ def plot_ink_heatmap(images: np.ndarray) -> Figure:
     never = np.argwhere(share == 0)
     ax.scatter(never[:, 1] + 0.5, never[:, 0] + 0.5, marker="x", s=12, color="white", linewidths=0.8,
                label=f"never inked ({len(never)} pixels)")  # fmt: skip
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), frameon=False, fontsize=9)
+    margin = (images.shape[-1] - 20) / 2
+    ax.add_patch(plt.Rectangle((margin, margin), 20, 20, fill=False, color="white", linestyle="--",
+                               linewidth=1, label="the central 20 × 20 pixels"))  # fmt: skip
+    # a dark legend, so that its white markers show as they do on the map
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), fontsize=9, ncol=2, facecolor="0.2",
+              edgecolor="0.2", framealpha=1, labelcolor="white")  # fmt: skip
     ax.set_xlabel("column")
     ax.set_ylabel("row")
     ax.set_title(f"Where the ink falls, over {len(images):,} digits")
@@ -187,7 +214,8 @@ def plot_digit_geometry(centers: np.ndarray, boxes: np.ndarray) -> Figure:
     axes[0].set_xlabel("position of the centre of mass (pixel index)")
     axes[0].set_ylabel("number of digits")
     axes[0].set_title(f"Centres of mass of {len(centers):,} digits")
-    axes[0].legend(fontsize=9)
+    axes[0].set_ylim(0, axes[0].get_ylim()[1] * 1.45)  # room for the legend above the bars
+    axes[0].legend(fontsize=9, loc="upper right")
     longest = boxes[:, 2:].max(axis=1)
     sides = np.arange(boxes[:, 2:].min() - 1, longest.max() + 2)
     for offset, (values, name, color) in enumerate(

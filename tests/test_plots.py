@@ -60,6 +60,7 @@ def test_class_balance_rejects_bad_labels(y_train, message):
 
 
 from digitlib.plots import (  # noqa: E402
+    INK_RANGES,
     plot_class_means,
     plot_digit_geometry,
     plot_ink_heatmap,
@@ -87,7 +88,19 @@ def test_pixel_histogram_counts_every_pixel(mnist):
     fig = plot_pixel_histogram(x)
     all_pixels, ink_only = fig.axes
     assert sum(p.get_height() for p in all_pixels.patches) == x.size
-    assert sum(p.get_height() for p in ink_only.patches) == np.count_nonzero(x)
+    shares = [p.get_height() for p in ink_only.patches]
+    assert len(shares) == len(INK_RANGES) and np.isclose(sum(shares), 100)
+    ink = x[x > 0]
+    assert np.isclose(shares[-1], np.mean(ink >= 250) * 100)  # the cores of strokes
+    legend = [t.get_text() for t in ink_only.get_legend().get_texts()]
+    assert legend[0] == f"grey edges (1–249): {np.mean(ink < 250) * 100:.0f} % in all"
+    with pytest.raises(ValueError, match="must be uint8"):
+        plot_pixel_histogram(x / 255)
+
+
+def test_ink_ranges_cover_every_ink_value_once():
+    covered = [v for low, high in INK_RANGES for v in range(low, high + 1)]
+    assert covered == list(range(1, 256))
 
 
 def test_ink_heatmap_marks_never_inked_pixels():
@@ -96,7 +109,10 @@ def test_ink_heatmap_marks_never_inked_pixels():
     fig = plot_ink_heatmap(images)
     ax = fig.axes[0]
     assert len(ax.collections[-1].get_offsets()) == 28 * 28 - 15 * 15
-    assert "never inked (559 pixels)" in [t.get_text() for t in ax.get_legend().get_texts()]
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == ["never inked (559 pixels)", "the central 20 × 20 pixels"]
+    (box,) = ax.patches
+    assert box.get_xy() == (4, 4) and box.get_width() == box.get_height() == 20
 
 
 def test_lookalikes_show_pairs_and_differences(mnist):
