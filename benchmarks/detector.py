@@ -51,9 +51,10 @@ def main() -> None:
         "Is it a digit? The detector on drawings it never saw",
         ["drawings", "share", "count", "detector", "top probability", "top probability, matched"],
         rows,
-        f"The first two thresholds keep {KEEP:.0%} of the validation digits; the last keeps as many UCI "
-        "digits as the detector. Targets: at least 80 % of the letters "
-        "refused, at least 97 % of real pen-written digits (UCI) kept.",
+        "Each column refuses a drawing whose score falls below a threshold. The thresholds of the "
+        f'"detector" and "top probability" columns keep {KEEP:.0%} of the validation digits; '
+        'that of "top probability, matched" keeps as many UCI digits as the detector. Targets: at '
+        "least 80 % of the letters refused, at least 97 % of real pen-written digits (UCI) kept.",
     )
 
 
