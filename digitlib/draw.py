@@ -425,7 +425,9 @@ class DigitCollector(widgets.VBox):
             self.message_view.value = f'<span style="color:#b00">Not saved: {html.escape(str(error))}</span>'
             return
         self.skip()
-        self.message_view.value = f"Saved a {self.drawings[-1][1]} to {html.escape(str(self.path.resolve()))}."
+        label = self.drawings[-1][1]
+        article = "an" if label == 8 else "a"  # "an 8", "a 7"
+        self.message_view.value = f"Saved {article} {label} to {html.escape(self.path.name)}."
 
     def skip(self) -> None:
         """What **Skip** does: clear the pad and ask for the next digit."""

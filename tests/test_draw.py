@@ -162,6 +162,15 @@ def test_collector_stores_labelled_drawings_and_keeps_them(tmp_path):
     assert "<b>1</b>" in again.counts_view.value
 
 
+def test_collector_says_what_it_saved_and_where(tmp_path):
+    collector = DigitCollector(tmp_path / "mine.jsonl")
+    for target, message in [(8, "Saved an 8 to mine.jsonl."), (7, "Saved a 7 to mine.jsonl.")]:
+        collector.target = target  # the digit asked for
+        collector.pad.draw(DIGITS["a 7"][1])
+        collector.save()
+        assert collector.message_view.value == message  # a/an by the digit, the file's name only
+
+
 def test_collector_refuses_an_empty_drawing_and_a_bad_label(tmp_path):
     collector = DigitCollector(tmp_path / "mine.jsonl")
     target = collector.target

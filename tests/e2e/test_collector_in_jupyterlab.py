@@ -74,7 +74,8 @@ def test_label_and_save_drawings_in_jupyterlab(page, jupyterlab, lab_root):
             collector.screenshot(path=str(ARTIFACTS / "collector-in-jupyterlab.png"))
         before = collector.locator(COUNTS).inner_text()
         collector.get_by_role("button", name="Save").click()
-        wait_for_text(page, MESSAGE, "text.startsWith(`Saved a ${arg} to `)", digit)
+        saved = f"Saved {'an' if digit == '8' else 'a'} {digit} to {DRAWINGS_FILE}."
+        wait_for_text(page, MESSAGE, "text === arg", saved)
         wait_for_text(page, COUNTS, "text !== arg", before)
         wait_for_text(page, PROMPT, "text !== `Draw a ${arg}`", digit)  # a round of ten asks no digit twice
         wait_for_text(page, PREDICTION, "text === ''", None)  # the pad was cleared for the next digit
