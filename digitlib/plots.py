@@ -307,7 +307,8 @@ def plot_learning_curves(history) -> Figure:
         ax.set_ylabel(metric)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_title(f"{metric.capitalize()} per epoch")
-        ax.legend(fontsize=9)
+        # below the axes, clear of the curves and of the best epoch's line
+        ax.legend(fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.17), ncol=2, frameon=False)
     fig.tight_layout()
     plt.close(fig)
     return fig
@@ -591,10 +592,17 @@ def plot_detector_tradeoff(curves: dict, chosen: dict) -> Figure:
             point_kept, point_rejected = chosen[name]
             ax.plot(point_rejected * 100, point_kept * 100, "o", color=colour, markersize=8)
             right = point_rejected > 0.5  # the label goes where there is room, one row a curve
-            ax.annotate(f"chosen: {point_kept:.1%} kept, {point_rejected:.1%} refused",
+            # on the right, left of the point and below it; on the left, where a curve falls away
+            # to the right, in two lines well below the point, clear of the curve; on a white box
+            # so that no line runs through its text
+            sep = " " if right else "\n"
+            ax.annotate(f"chosen: {point_kept:.1%} kept,{sep}{point_rejected:.1%} refused",
                         (point_rejected * 100, point_kept * 100), textcoords="offset points",
-                        xytext=(-8 if right else 8, -16 * (index + 1)), ha="right" if right else "left",
-                        fontsize=9, color=colour)  # fmt: skip
+                        xytext=(-8, -16 * (index + 1)) if right else (6, -28 * (index + 1)),
+                        ha="right" if right else "left", va="baseline" if right else "top",
+                        fontsize=9, color=colour,
+                        bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none",
+                              "alpha": 0.85})  # fmt: skip
     ax.set_xlabel("non-digits refused (%)")
     ax.set_ylabel("digits kept (%)")
     ax.set_xlim(0, 101)
