@@ -4,27 +4,22 @@ A line holds one drawing: ``{"format": 1, "label": 7, "strokes": [[[x, y], ...],
 its strokes in canvas pixels.  :func:`append_drawing` writes a line whole, in one write,
 and flushes it to the disk, so a crash can damage at most the line being written;
 :func:`load_drawings` reports a damaged or unknown line with its number and keeps every
-other.  The course ships a sample, :func:`sample_writer_path`, which
-``python -m digitlib.drawings`` writes again from
-:func:`digitlib.evaluate.sample_writer`.
+other.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import warnings
-from importlib import resources
 from pathlib import Path
 
-from digitlib.evaluate import CANVAS, Point, sample_writer
+from digitlib.evaluate import Point
 from digitlib.preprocess import check_strokes
 from digitlib.validation import check_digit
 
 #: The version written in every line; :func:`load_drawings` reads this version only.
 FORMAT = 1
-SAMPLE_WRITER = "sample_writer.jsonl"
 
 
 class DrawingFileWarning(UserWarning):
@@ -101,31 +96,3 @@ def load_drawings(path: str | Path) -> list[tuple[list[list[Point]], int]]:
             except ValueError as error:
                 warnings.warn(f"{path}, line {number} left out: {error}", DrawingFileWarning, stacklevel=2)
     return drawings
-
-
-# --- the course's sample writer ------------------------------------------------------------
-
-
-def sample_writer_path() -> Path:
-    """Where the sample writer's drawings ship inside the package (written by ``main``)."""
-    return Path(str(resources.files("digitlib") / "samples" / SAMPLE_WRITER))
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m digitlib.drawings",
-        description="Write the sample writer's drawings (digitlib/samples/) again from sample_writer().",
-    )
-    parser.add_argument("--output", type=Path, default=sample_writer_path(), help="default: %(default)s")
-    args = parser.parse_args(argv)
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.unlink(missing_ok=True)
-    drawings = sample_writer()
-    for strokes, label in drawings:
-        append_drawing(args.output, strokes, label)
-    print(f"wrote {len(drawings)} drawings on a {CANVAS}x{CANVAS} canvas to {args.output}")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -8,6 +8,7 @@ from statistics import NormalDist
 
 import numpy as np
 
+from digitlib.pen_inputs import CANVAS, rasterize_strokes
 from digitlib.startup import quiet_tensorflow_startup
 from digitlib.validation import (
     INPUT_SHAPE,
@@ -98,6 +99,35 @@ def mcnemar(correct_first: np.ndarray, correct_second: np.ndarray) -> PairedComp
     disagreements = only_first + only_second
     p_value = 1.0 if disagreements == 0 else binomtest(only_first, disagreements, 0.5).pvalue
     return PairedComparison(only_first, only_second, float(p_value))
+
+
+@dataclass(frozen=True)
+class WritersServed:
+    """Writers of at least ``min_digits`` digits, by name: how many ``digits`` each wrote, how
+    many of them were read wrong (``errors``) and whether the writer was ``served``."""
+
+    writers: np.ndarray
+    digits: np.ndarray
+    errors: np.ndarray
+    served: np.ndarray
+
+
+def errors_allowed(digits: np.ndarray) -> np.ndarray:
+    """A writer of ``digits`` digits is served with at most one wrong in 20, rounded up, one
+    slip always forgiven: max(1, ceil(digits / 20))."""
+    return np.maximum(1, np.ceil(np.asarray(digits) / 20)).astype(int)
+
+
+def writers_served(right: np.ndarray, writers: np.ndarray, *, min_digits: int = 10) -> WritersServed:
+    """Which writers a model serves, from whether it read each of their digits right
+    (``right``, bool) and who wrote each (``writers``); writers of fewer than ``min_digits``
+    digits are left out (too few to tell)."""
+    check_same_length(right=right, writers=writers)
+    right = np.asarray(right, dtype=bool)
+    names, index, digits = np.unique(writers, return_inverse=True, return_counts=True)
+    errors = np.bincount(index, weights=~right, minlength=len(names)).astype(int)
+    kept = digits >= min_digits
+    return WritersServed(names[kept], digits[kept], errors[kept], errors[kept] <= errors_allowed(digits[kept]))
 
 
 def _check_labels_and_predictions(labels: np.ndarray, predictions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -236,8 +266,6 @@ def naive_resize(canvas: np.ndarray) -> np.ndarray:
 # --- handwriting that is not MNIST --------------------------------------------------------
 
 Point = tuple[float, float]
-#: The side of the square canvas the stroke drawings below are drawn on, in pixels.
-CANVAS = 280
 
 
 def _loop(cx: float, cy: float, rx: float, ry: float, start: float = 0.0, end: float = 2 * np.pi,
@@ -290,39 +318,22 @@ def rare_styles() -> dict[str, list[tuple[int, list[list[Point]]]]]:
     }
 
 
-def sample_writer(*, per_digit: int = 40, seed: int = 2026) -> list[tuple[list[list[Point]], int]]:
-    """Drawings by a made-up writer, ``per_digit`` of each digit in shuffled order.
-
-    The writer has a style of their own, common in continental Europe and rare in
-    MNIST: a 1 with a long flag, a crossed 7, a 4 open at the top, a 9 with a straight
-    stem, a 2 with a loop, a 0 whose ends overlap, all slanted 15° to the right.  Each
-    drawing is a template of that style jittered by :func:`jittered`,
-    as another drawing by the same hand would differ.
-    """
-    templates = {
-        0: [_loop(140, 145, 60, 105, -0.5, 2 * np.pi + 0.5, 40)],
-        1: [[(70, 115), (155, 40), (155, 250)]],
-        2: [
-            [(80, 95), (110, 50), (170, 48), (200, 90), (190, 140), (80, 250)]
-            + _loop(100, 225, 25, 25, np.pi, 2 * np.pi, 12)
-            + [(215, 250)]
-        ],
-        3: [[(80, 60), (190, 60), (125, 130), (190, 170), (185, 230), (130, 255), (75, 230)]],
-        4: [[(105, 40), (75, 170), (215, 170)], [(180, 70), (180, 250)]],
-        5: [[(95, 45), (85, 130), (160, 118), (200, 170), (180, 235), (120, 255), (75, 230)], [(95, 45), (200, 45)]],
-        6: [[(185, 45), (120, 85), (88, 170), (100, 240), (160, 252), (195, 200), (170, 150), (110, 150), (88, 195)]],
-        7: [[(70, 50), (210, 50), (120, 250)], [(100, 150), (195, 150)]],
-        8: [_loop(140, 88, 45, 45, np.pi, 3 * np.pi), _loop(140, 190, 58, 60)],
-        9: [_loop(140, 95, 50, 50, np.pi / 2, 2.5 * np.pi) + [(190, 95), (190, 250)]],
-    }
-    rng = np.random.default_rng(seed)
-    labels = rng.permutation(np.repeat(np.arange(10), per_digit))
-    drawings = []
-    for label in labels:
-        strokes = jittered(slanted(templates[int(label)], np.tan(np.radians(15))), rng)
-        rounded = [[(round(float(x), 1), round(float(y), 1)) for x, y in stroke] for stroke in strokes]
-        drawings.append((rounded, int(label)))
-    return drawings
+def worst_read_writer(model, digits, *, at_least: int = 3) -> str:
+    """The writer of ``digits`` (:class:`~digitlib.pen_inputs.PenInputs`) who wrote at
+    least ``at_least`` of every digit and whose digits ``model`` reads worst: the fewest
+    read right, both paths together, as a share of the writer's digits (ties by name)."""
+    right = sum(
+        model.predict(getattr(digits, path), batch_size=500, verbose=0).argmax(axis=1) == digits.labels
+        for path in ("strokes", "pixels")
+    )
+    candidates = []
+    for writer in sorted(set(digits.writers)):
+        mine = digits.writers == writer
+        if np.bincount(digits.labels[mine], minlength=10).min() >= at_least:
+            candidates.append((float(right[mine].mean()), writer))
+    if not candidates:
+        raise ValueError(f"no writer wrote at least {at_least} of every digit")
+    return min(candidates)[1]
 
 
 def jittered(strokes, rng: np.random.Generator) -> list[list[Point]]:
@@ -342,22 +353,6 @@ def jittered(strokes, rng: np.random.Generator) -> list[list[Point]]:
          + rng.normal(0, 0.025 * size, (len(s), 2))]
         for s in strokes
     ]  # fmt: skip
-
-
-def rasterize_strokes(strokes, *, pen: float, size: int = CANVAS) -> np.ndarray:
-    """Strokes drawn on a black ``size`` square canvas with a white pen ``pen`` pixels
-    wide, round at the ends: a uint8 image, as a browser canvas would hold it."""
-    from PIL import Image, ImageDraw
-
-    canvas = Image.new("L", (size, size), 0)
-    draw = ImageDraw.Draw(canvas)
-    radius = pen / 2
-    for stroke in strokes:
-        if len(stroke) > 1:
-            draw.line([tuple(p) for p in stroke], fill=255, width=max(1, round(pen)), joint="curve")
-        for x, y in (stroke[0], stroke[-1]):
-            draw.ellipse((x - radius, y - radius, x + radius, y + radius), fill=255)
-    return np.asarray(canvas)
 
 
 @dataclass(frozen=True)

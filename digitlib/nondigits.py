@@ -14,7 +14,8 @@ from typing import Sequence
 
 import numpy as np
 
-from digitlib.evaluate import CANVAS, jittered, slanted
+from digitlib.evaluate import jittered, slanted
+from digitlib.pen_inputs import CANVAS
 from digitlib.preprocess import canvas_to_mnist, strokes_to_mnist
 from digitlib.validation import check_array
 

@@ -9,10 +9,7 @@ from digitlib.drawings import (
     DrawingFileWarning,
     append_drawing,
     load_drawings,
-    main,
-    sample_writer_path,
 )
-from digitlib.evaluate import sample_writer
 
 SEVEN = [[(70.0, 50.0), (210.0, 50.0), (120.0, 250.0)], [(100.0, 150.0), (195.0, 150.0)]]
 ONE = [[(140.0, 30.0), (140.0, 250.0)]]
@@ -111,11 +108,3 @@ def test_an_empty_file_holds_no_drawings_and_a_missing_one_is_an_error(tmp_path)
     assert loaded_with_warnings(tmp_path / "blank.jsonl") == ([], [])
     with pytest.raises(FileNotFoundError):
         load_drawings(tmp_path / "missing.jsonl")
-
-
-def test_the_shipped_sample_is_what_the_command_writes(tmp_path):
-    assert main(["--output", str(tmp_path / "sample.jsonl")]) == 0
-    assert (tmp_path / "sample.jsonl").read_bytes() == sample_writer_path().read_bytes()
-    drawings, problems = loaded_with_warnings(sample_writer_path())
-    assert problems == [] and drawings == sample_writer()
-    assert np.bincount([label for _, label in drawings]).tolist() == [40] * 10

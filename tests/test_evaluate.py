@@ -195,15 +195,14 @@ def test_naive_resize_shrinks_the_whole_canvas():
 
 
 from digitlib.evaluate import (  # noqa: E402
-    CANVAS,
     example_strokes,
     jittered,
     mcnemar,
     rare_style_digits,
     rare_styles,
-    rasterize_strokes,
     uci_handwriting,
 )
+from digitlib.pen_inputs import CANVAS, rasterize_strokes  # noqa: E402
 
 
 def test_mcnemar_counts_disagreements_and_tests_them():
@@ -249,3 +248,25 @@ def test_uci_handwriting_is_real_and_prepared_like_mnist():
 
     centres = centers_of_mass((inputs[:200, ..., 0] * 255).astype(np.uint8))
     assert np.abs(centres - 14).max() < 1  # centred as MNIST's digits are
+
+
+def test_writers_are_served_with_one_error_in_twenty_and_one_slip_forgiven():
+    from digitlib.evaluate import errors_allowed, writers_served
+
+    assert errors_allowed(np.array([10, 20, 21, 40, 41, 100])).tolist() == [1, 1, 2, 2, 3, 5]
+    writers = np.array(["a"] * 20 + ["b"] * 21 + ["c"] * 9)
+    right = np.ones(50, bool)
+    right[[0]] = False  # a: 1 of 20 wrong, served
+    right[[20, 21, 22]] = False  # b: 3 of 21 wrong, 2 allowed
+    right[[41, 42, 43, 44]] = False  # c: too few digits to count
+    result = writers_served(right, writers)
+    assert result.writers.tolist() == ["a", "b"]
+    assert result.digits.tolist() == [20, 21] and result.errors.tolist() == [1, 3]
+    assert result.served.tolist() == [True, False]
+
+
+def test_writers_served_needs_one_writer_a_digit():
+    from digitlib.evaluate import writers_served
+
+    with pytest.raises(ValueError, match="same length"):
+        writers_served(np.ones(3, bool), np.array(["a", "b"]))
