@@ -19,7 +19,9 @@ with quiet_tensorflow_startup():
 from keras import layers, ops
 
 NUM_CLASSES = 10
-PRETRAINED_WEIGHTS = "digit_cnn.weights.h5"
+#: The weights digitlib ships: ``"shipped"``, the course's best model (MNIST plus real pens),
+#: and ``"mnist"``, its first stage, trained on MNIST alone (see :mod:`digitlib.train`).
+PRETRAINED_WEIGHTS = {"shipped": "digit_cnn.weights.h5", "mnist": "digit_cnn_mnist.weights.h5"}
 
 
 def build_baseline(augment: bool = False, seed: int | None = None) -> keras.Model:
@@ -246,14 +248,17 @@ def build_enhanced(
     return keras.Model(inputs, outputs, name="enhanced")
 
 
-def pretrained_weights_path() -> Path:
-    """Where the shipped weights live inside the package."""
-    return Path(str(resources.files("digitlib") / "weights" / PRETRAINED_WEIGHTS))
+def pretrained_weights_path(which: str = "shipped") -> Path:
+    """Where the weights ``which`` (a key of :data:`PRETRAINED_WEIGHTS`) live inside the package."""
+    if which not in PRETRAINED_WEIGHTS:
+        raise ValueError(f"which must be one of {', '.join(map(repr, PRETRAINED_WEIGHTS))}, got {which!r}")
+    return Path(str(resources.files("digitlib") / "weights" / PRETRAINED_WEIGHTS[which]))
 
 
-def load_pretrained() -> keras.Model:
-    """The course's best model: :func:`build_enhanced` with the weights shipped in digitlib."""
-    path = pretrained_weights_path()
+def load_pretrained(which: str = "shipped") -> keras.Model:
+    """:func:`build_enhanced` with weights shipped in digitlib: ``"shipped"``, the course's
+    best model, which the pads use; ``"mnist"``, its first stage, which saw MNIST alone."""
+    path = pretrained_weights_path(which)
     if not path.exists():
         raise FileNotFoundError(
             f"the shipped weights are missing at {path}; reinstall digitlib or recreate them with "

@@ -152,11 +152,17 @@ def test_pretrained_model_recognises_test_digits(mnist):
 
 
 def test_missing_pretrained_weights_say_how_to_recreate_them(monkeypatch, tmp_path):
-    monkeypatch.setattr("digitlib.models.pretrained_weights_path", lambda: tmp_path / "missing.weights.h5")
+    monkeypatch.setattr("digitlib.models.pretrained_weights_path", lambda which: tmp_path / "missing.weights.h5")
     with pytest.raises(FileNotFoundError, match="python -m digitlib.train"):
         load_pretrained()
 
 
 def test_weights_are_shipped_inside_the_package():
-    path = pretrained_weights_path()
-    assert path.name.endswith(".weights.h5") and path.stat().st_size < 5_000_000
+    for which in ("shipped", "mnist"):
+        path = pretrained_weights_path(which)
+        assert path.name.endswith(".weights.h5") and path.stat().st_size < 5_000_000
+
+
+def test_unknown_pretrained_weights_are_named():
+    with pytest.raises(ValueError, match="which must be one of 'shipped', 'mnist', got 'pens'"):
+        load_pretrained("pens")

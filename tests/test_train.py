@@ -64,12 +64,49 @@ def test_the_shipped_record_describes_the_shipped_weights(mnist):
     from digitlib.preprocess import to_model_input
     from digitlib.train import training_runs
 
-    shipped, *tried = training_runs()
-    assert shipped["name"] == "the shipped recipe" and tried
-    history = shipped["history"]
-    assert shipped["best_epoch"] == int(np.argmax(history["val_accuracy"])) + 1
-    assert len(history["val_accuracy"]) == shipped["recipe"]["epochs"]
-    model = load_pretrained()
-    predictions = model.predict(to_model_input(mnist.x_test), batch_size=1000, verbose=0).argmax(axis=1)
-    assert np.mean(predictions == mnist.y_test) == pytest.approx(shipped["test_accuracy"], abs=1e-4)
+    shipped, mnist_stage, *tried = training_runs()
+    assert shipped["name"] == "the shipped recipe" and shipped["pens"] and tried
+    assert shipped["starts_from"] == mnist_stage and mnist_stage["test_accuracy"] is not None
+    for run in (shipped, mnist_stage):
+        history = run["history"]
+        assert run["best_epoch"] == int(np.argmax(history["val_accuracy"])) + 1
+        assert len(history["val_accuracy"]) == run["recipe"]["epochs"]
+    for which, run in [("shipped", shipped), ("mnist", mnist_stage)]:
+        model = load_pretrained(which)
+        predictions = model.predict(to_model_input(mnist.x_test), batch_size=1000, verbose=0).argmax(axis=1)
+        assert np.mean(predictions == mnist.y_test) == pytest.approx(run["test_accuracy"], abs=1e-4)
     assert all(run["validation_accuracy"] > 0.99 for run in tried)
+
+
+def test_the_pen_comparison_pairs_two_seeds_with_and_without_pens():
+    from digitlib.pen_inputs import pen_inputs
+    from digitlib.train import pen_comparison_runs, training_runs
+
+    runs = pen_comparison_runs()
+    assert [(run["pens"], run["recipe"]["seed"]) for run in runs] == [
+        (True, 2026),
+        (True, 2027),
+        (False, 2026),
+        (False, 2027),
+    ]
+    assert runs[0] == training_runs()[0]
+    test_digits = len(pen_inputs("digits", "test"))
+    for run in runs:
+        assert run["starts_from"]["name"] == training_runs()[1]["name"]
+        assert {k: v for k, v in run["recipe"].items() if k not in ("seed", "pen_copies")} == {
+            k: v for k, v in runs[0]["recipe"].items() if k not in ("seed", "pen_copies")
+        }
+        for path in ("strokes", "pixels"):
+            right = run["pen_test"][path]["right"]
+            assert len(right) == test_digits and set(right) <= {"0", "1"}
+            assert right.count("1") / test_digits == pytest.approx(run["pen_test"][path]["accuracy"], abs=1e-5)
+
+
+def test_measuring_the_test_set_twice_is_refused(tmp_path):
+    import json
+
+    from digitlib.train import main
+
+    (tmp_path / "x.run.json").write_text(json.dumps({"test_accuracy": 0.99, "command": "c"}))
+    with pytest.raises(SystemExit, match="already holds test results"):
+        main(["--measure-test", "--output", str(tmp_path / "x.weights.h5")])
