@@ -3,7 +3,7 @@
 path.  Pass ``--compare LABEL=PATH`` to put other weights of the same network beside it, on the same
 digits, with McNemar's exact test.
 
-Run: .venv/bin/python benchmarks/handwriting.py [--compare "before=old.weights.h5"]
+Run: .venv/bin/python benchmarks/handwriting.py [--compare "MNIST only=digitlib/weights/digit_cnn_mnist.weights.h5"]
 """
 
 import argparse

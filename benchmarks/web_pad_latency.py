@@ -52,7 +52,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--html", type=Path, default=ROOT / "_build" / "quick" / "_build" / "html")
     args = parser.parse_args()
-    chapter = args.html / "notebooks" / "10_drawing_pad.html"
+    chapter = args.html / "notebooks" / "11_drawing_pad.html"
     if not chapter.exists():
         raise SystemExit(f"no built chapter at {chapter}: run `make book-quick` first")
     from playwright.sync_api import sync_playwright

@@ -647,3 +647,71 @@ class InteractiveFigure(widgets.VBox):
         buffer = io.BytesIO()
         self.figure.savefig(buffer, format="png", dpi=80)
         self.image.value = buffer.getvalue()
+
+
+def plot_pen_characters(characters, titles=None, *, columns: int = 10, title: str | None = None) -> Figure:
+    """Pen-written characters as the pen drew them: each a list of (n, 2) arrays of (x, y)
+    points (y down), every stroke in its own shade, its start dotted; ``titles`` one each."""
+    characters = list(characters)
+    if not characters:
+        raise ValueError("characters must hold at least one character (a list of (n, 2) stroke arrays)")
+    if titles is not None and len(titles) != len(characters):
+        raise ValueError(f"titles must give one title a character: {len(characters)} characters, {len(titles)} titles")
+    if columns < 1:
+        raise ValueError(f"columns must be a positive integer, got {columns}")
+    columns = min(columns, len(characters))
+    rows = -(-len(characters) // columns)
+    fig, axes = plt.subplots(rows, columns, figsize=(1.25 * columns, 1.45 * rows + 0.5), squeeze=False)
+    for index, ax in enumerate(axes.flat):
+        ax.set_axis_off()
+        if index >= len(characters):
+            continue
+        for number, stroke in enumerate(characters[index]):
+            stroke = check_array(stroke, name=f"character {index}, stroke {number}", shape=(None, 2), finite=True)
+            color = PALETTE[number % len(PALETTE)]
+            ax.plot(stroke[:, 0], stroke[:, 1], color=color, linewidth=2, solid_capstyle="round")
+            ax.plot(*stroke[0], "o", color=color, markersize=3)
+        ax.set_aspect("equal")
+        ax.invert_yaxis()
+        ax.margins(0.12)
+        if titles is not None:
+            ax.set_title(textwrap.fill(str(titles[index]), GRID_TITLE_CHARS), fontsize=10)
+    fig.suptitle(title or f"{len(characters)} characters as the pen drew them (a dot: where a stroke starts)")
+    fig.tight_layout()
+    plt.close(fig)
+    return fig
+
+
+def plot_writer_accuracy(accuracies: dict[str, np.ndarray], *, served: np.ndarray | None = None,
+                         title: str | None = None) -> Figure:  # fmt: skip
+    """Each writer's accuracy (%), writers ranked from the worst: ``accuracies[name]`` one
+    value a writer, the same writers in the same order for every name (ranked by the first);
+    ``served`` (bool, one a writer) marks the writers not served with a cross."""
+    if not accuracies:
+        raise ValueError("accuracies must map a name to each writer's accuracy")
+    values = {name: check_array(v, name=f"accuracies[{name!r}]", ndim=1, finite=True) for name, v in accuracies.items()}
+    first = next(iter(values.values()))
+    for name, v in values.items():
+        if len(v) != len(first):
+            raise ValueError(f"every name needs one accuracy a writer: {len(first)} writers, {name!r} has {len(v)}")
+        if not ((0 <= v) & (v <= 1)).all():
+            raise ValueError(f"accuracies must be fractions between 0 and 1; {name!r} is not")
+    order = np.argsort(first, kind="stable")
+    ranks = np.arange(1, len(first) + 1)
+    fig, ax = plt.subplots(figsize=(8, 3.8))
+    for (name, v), color, marker in zip(values.items(), PALETTE, "os^D"):
+        ax.plot(ranks, v[order] * 100, marker=marker, linestyle="-", color=color, label=name, markersize=5)
+    if served is not None:
+        served = check_array(served, name="served", shape=first.shape, dtype=bool)
+        missed = ~served[order]
+        ax.plot(ranks[missed], first[order][missed] * 100, "x", color="black", markersize=10,
+                label="not served (more errors than allowed)")  # fmt: skip
+    ax.set_xlabel("writers, ranked from the worst")
+    ax.set_ylabel("digits read right (%)")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.grid(alpha=0.3)
+    ax.set_title(title or f"Accuracy writer by writer ({len(first)} writers)")
+    ax.legend(fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.15), ncol=3, frameon=False)
+    fig.tight_layout()
+    plt.close(fig)
+    return fig

@@ -341,3 +341,51 @@ def test_interactive_figure_redraws_as_its_controls_move():
         InteractiveFigure(lambda size: size, size=slider)
     with pytest.raises(ValueError, match="at least one control"):
         InteractiveFigure(draw)
+
+
+def test_pen_characters_are_drawn_stroke_by_stroke():
+    from digitlib.plots import plot_pen_characters
+
+    seven = [np.array([[0.0, 0.0], [9.0, 0.0], [3.0, 15.0]]), np.array([[2.0, 8.0], [8.0, 8.0]])]
+    fig = plot_pen_characters([seven, seven[:1]], ["7", "7, no bar"], columns=2)
+    first, second = fig.axes[:2]
+    assert len(first.lines) == 4 and len(second.lines) == 2  # a line and a start dot a stroke
+    assert first.get_title() == "7" and first.yaxis_inverted()
+
+
+@pytest.mark.parametrize(
+    "characters, titles, message",
+    [
+        ([], None, "at least one character"),
+        ([[np.zeros((3, 2))]], ["a", "b"], "one title a character: 1 characters, 2 titles"),
+        ([[np.zeros((3, 3))]], None, "character 0, stroke 0"),
+    ],
+)
+def test_pen_characters_reject_bad_input(characters, titles, message):
+    from digitlib.plots import plot_pen_characters
+
+    with pytest.raises(ValueError, match=message):
+        plot_pen_characters(characters, titles)
+
+
+def test_writer_accuracy_ranks_writers_from_the_worst():
+    from digitlib.plots import plot_writer_accuracy
+
+    fig = plot_writer_accuracy(
+        {"first": np.array([1.0, 0.5, 0.9]), "second": np.array([1.0, 0.9, 1.0])},
+        served=np.array([True, False, True]),
+    )
+    ax = fig.axes[0]
+    first, second, missed = ax.lines
+    assert first.get_ydata().tolist() == [50.0, 90.0, 100.0]
+    assert second.get_ydata().tolist() == [90.0, 100.0, 100.0]  # in the first's order
+    assert missed.get_xdata().tolist() == [1] and missed.get_ydata().tolist() == [50.0]
+
+
+def test_writer_accuracy_rejects_mismatched_writers():
+    from digitlib.plots import plot_writer_accuracy
+
+    with pytest.raises(ValueError, match="3 writers, 'b' has 2"):
+        plot_writer_accuracy({"a": np.ones(3), "b": np.ones(2)})
+    with pytest.raises(ValueError, match="fractions between 0 and 1"):
+        plot_writer_accuracy({"a": np.array([50.0])})

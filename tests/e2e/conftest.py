@@ -155,8 +155,8 @@ def voila_app():
 
 @pytest.fixture(scope="session")
 def voila_drawing_chapter():
-    """The drawing chapter opened on its own, as `voila notebooks/10_drawing_pad.ipynb` does."""
-    with voila(ROOT / "notebooks" / "10_drawing_pad.ipynb", "voila-chapter.log") as url:
+    """The drawing chapter opened on its own, as `voila notebooks/11_drawing_pad.ipynb` does."""
+    with voila(ROOT / "notebooks" / "11_drawing_pad.ipynb", "voila-chapter.log") as url:
         yield url
 
 

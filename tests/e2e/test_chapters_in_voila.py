@@ -25,5 +25,5 @@ def test_drawing_chapter_opens_in_voila(page, voila_drawing_chapter):
 
 def test_drawing_chapter_opens_at_binders_voila_url(page, jupyter_server_with_voila):
     url, token = jupyter_server_with_voila
-    page.goto(f"{url}/voila/render/notebooks/10_drawing_pad.ipynb?token={token}", timeout=300_000)
+    page.goto(f"{url}/voila/render/notebooks/11_drawing_pad.ipynb?token={token}", timeout=300_000)
     check_drawing_chapter(page)

@@ -22,7 +22,7 @@ TEXT_OF = "selector => (document.querySelector(selector)?.textContent ?? '').tri
 
 def write_notebook(path) -> None:
     """The chapters' set-up cell, then a collector writing to DRAWINGS_FILE."""
-    chapter = nbformat.read(ROOT / "notebooks" / "10_drawing_pad.ipynb", as_version=4)
+    chapter = nbformat.read(ROOT / "notebooks" / "11_drawing_pad.ipynb", as_version=4)
     setup = chapter.cells[2].source
     assert "setup_notebook()" in setup, "the drawing chapter's third cell is no longer the set-up cell"
     notebook = nbformat.v4.new_notebook(metadata=chapter.metadata)

@@ -3,7 +3,7 @@
 from tests.e2e.conftest import ARTIFACTS, open_and_run_all_cells
 from tests.e2e.drawing import DRAWINGS, draw
 
-CHAPTER = "notebooks/10_drawing_pad.ipynb"
+CHAPTER = "notebooks/11_drawing_pad.ipynb"
 PREDICTION = ".digit-pad-prediction"
 
 

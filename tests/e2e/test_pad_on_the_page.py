@@ -13,7 +13,7 @@ from tests.e2e.conftest import ARTIFACTS, ROOT
 from tests.e2e.drawing import DRAWINGS, draw
 
 HTML = ROOT / "_build" / "quick" / "_build" / "html"
-CHAPTER = HTML / "notebooks" / "10_drawing_pad.html"
+CHAPTER = HTML / "notebooks" / "11_drawing_pad.html"
 LANDING = HTML / "book" / "intro.html"
 PAD = ".digit-pad-web .digit-pad"
 PREDICTION = f"{PAD} .digit-pad-prediction"

@@ -1,0 +1,85 @@
+"""The shipped model on real pen-written digits by the course's test writers (UNIPEN), through the
+pad's stroke path and the pixel path, digit by digit and writer by writer.  Pass
+``--compare LABEL=PATH`` to put other weights of the same network beside it, on the same digits,
+with McNemar's exact test.
+
+A writer is *served* when at most one digit in 20 is wrong, rounded up, with one slip always
+forgiven: errors <= max(1, ceil(n / 20)).  Only writers of at least 10 digits are counted.
+
+Run: .venv/bin/python benchmarks/pen_writers.py [--compare "MNIST only=before.weights.h5"]
+"""
+
+import argparse
+
+from report import report
+
+from digitlib.evaluate import accuracy_interval, mcnemar, writers_served
+from digitlib.models import build_enhanced, load_pretrained
+from digitlib.pen_inputs import pen_inputs
+
+PATHS = {"strokes": "pad's strokes", "pixels": "pixels, pen 8-24 px"}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--compare", action="append", default=[], metavar="LABEL=PATH",
+                        help="weights of build_enhanced() to compare with the shipped ones")  # fmt: skip
+    args = parser.parse_args()
+    models = {}
+    for item in args.compare:
+        label, _, path = item.partition("=")
+        models[label] = build_enhanced()
+        models[label].load_weights(path)
+    models["shipped"] = load_pretrained()
+
+    digits = pen_inputs("digits", "test")
+    right = {
+        (label, path): model.predict(getattr(digits, path), batch_size=500, verbose=0).argmax(axis=1) == digits.labels
+        for label, model in models.items()
+        for path in PATHS
+    }
+    first = next(iter(models))
+    rows = []
+    for path, name in PATHS.items():
+        groups = {f"all {len(digits):,} digits by {len(set(digits.writers))} writers ({name})": slice(None)}
+        groups |= {f"  {d}s ({name})": digits.labels == d for d in range(10)}
+        for group, chosen in groups.items():
+            row = [group]
+            for label in models:
+                correct = right[label, path][chosen]
+                low, high = accuracy_interval(int(correct.sum()), len(correct))
+                row.append(f"{correct.mean():.1%} ({low:.1%}-{high:.1%})")
+            if len(models) > 1:
+                test = mcnemar(right[first, path][chosen], right["shipped", path][chosen])
+                row.append(f"{test.only_first} / {test.only_second}, p = {test.p_value:.2g}")
+            rows.append(row)
+        row = [f"writers of 10 or more digits served ({name})"]
+        for label in models:
+            served = writers_served(right[label, path], digits.writers)
+            row.append(f"{served.served.mean():.1%} ({served.served.sum()} of {len(served.served)})")
+        rows.append(row + [""] * (len(models) > 1))
+    columns = ["test writers' digits", *(f"{label} (95 % interval)" for label in models)]
+    if len(models) > 1:
+        columns.append(f"right only by {first} / only by shipped, McNemar")
+    report("pen_writers", "Real pen-written digits by the test writers", columns, rows,
+           "UNIPEN train_r01_v07 (CC BY 4.0), the course's test writers (digitlib.unipen): never trained "
+           "on, never chosen on. Pixels: each digit drawn once on a 280-px canvas, at a random size and place "
+           "with a random pen of 8-24 px (digitlib.pen_inputs, seed 0), then canvas_to_mnist. A writer is "
+           "served when errors <= max(1, ceil(n/20)).")  # fmt: skip
+
+    shipped = {path: writers_served(right["shipped", path], digits.writers) for path in PATHS}
+    table = []
+    for index, writer in enumerate(shipped["strokes"].writers):
+        count = int(shipped["strokes"].digits[index])
+        wrong = {path: int(result.errors[index]) for path, result in shipped.items()}
+        table.append([writer, count, wrong["strokes"], wrong["pixels"],
+                      f"{1 - wrong['strokes'] / count:.1%}", f"{1 - wrong['pixels'] / count:.1%}",
+                      "yes" if all(r.served[index] for r in shipped.values()) else "no"])  # fmt: skip
+    table.sort(key=lambda row: (-row[1], row[0]))
+    report("pen_writers_table", "The shipped model writer by writer (test writers of 10 or more digits)",
+           ["writer", "digits", "wrong (strokes)", "wrong (pixels)", "right (strokes)", "right (pixels)",
+            "served both ways"], table)  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
