@@ -358,6 +358,11 @@ class DigitPad(widgets.HBox):
                     self.canvas.stroke_lines(stroke)
 
 
+def _a(digit: int) -> str:
+    """The digit with its article, as English reads it: "an 8", "a 7"."""
+    return f"{'an' if digit == 8 else 'a'} {digit}"
+
+
 class DigitCollector(widgets.VBox):
     """Collect drawings of your own handwriting, labelled, in the file at ``path``.
 
@@ -419,15 +424,14 @@ class DigitCollector(widgets.VBox):
         try:
             self.add(self.pad.strokes, self.target)
         except EmptyDrawingError:  # nothing drawn yet (or Save pressed twice)
-            self.message_view.value = f'<span style="color:#b00">Nothing to save: draw a {self.target} first.</span>'
+            self.message_view.value = f'<span style="color:#b00">Nothing to save: draw {_a(self.target)} first.</span>'
             return
         except (ValueError, OSError) as error:  # a full disk, for one: say so, keep the question
             self.message_view.value = f'<span style="color:#b00">Not saved: {html.escape(str(error))}</span>'
             return
         self.skip()
         label = self.drawings[-1][1]
-        article = "an" if label == 8 else "a"  # "an 8", "a 7"
-        self.message_view.value = f"Saved {article} {label} to {html.escape(self.path.name)}."
+        self.message_view.value = f"Saved {_a(label)} to {html.escape(self.path.name)}."
 
     def skip(self) -> None:
         """What **Skip** does: clear the pad and ask for the next digit."""
@@ -437,7 +441,8 @@ class DigitCollector(widgets.VBox):
         self._show()
 
     def _show(self) -> None:
-        self.prompt_view.value = f'<span style="font-size:20px">Draw a <b>{self.target}</b></span>'
+        article, digit = _a(self.target).split()
+        self.prompt_view.value = f'<span style="font-size:20px">Draw {article} <b>{digit}</b></span>'
         cells = "".join(
             f'<td style="padding:0 6px;text-align:center">{digit}<br><b>{count}</b></td>'
             for digit, count in enumerate(self.counts)
