@@ -135,6 +135,18 @@ def load_pen_characters(kind: str = "digits", split: str | None = None) -> PenCh
     )
 
 
+#: A character whose ink's shorter side is under this share of its longer one is a line.
+LINE_RATIO = 0.2
+
+
+def is_line_or_dot(strokes: list[np.ndarray]) -> bool:
+    """Whether a pen character is only a dot or a line: its ink's shorter side under
+    :data:`LINE_RATIO` of its longer one.  A 1 may be so; a 0 or a 4 so drawn is a piece of a
+    character that the collection's segmentation cut off (UNIPEN has a few)."""
+    extent = np.ptp(np.concatenate(strokes), axis=0)
+    return bool(extent.max() == 0 or extent.min() < LINE_RATIO * extent.max())
+
+
 # --- writing the package file from UNIPEN's arrays --------------------------------------------
 
 

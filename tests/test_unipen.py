@@ -81,3 +81,11 @@ def test_the_shipped_file_is_small_and_every_array_is_recorded():
 def test_bad_arguments_say_what_was_expected(kind, split, says):
     with pytest.raises(ValueError, match=says):
         load_pen_characters(kind, split)
+
+
+def test_a_dot_or_a_line_is_told_from_a_character():
+    from digitlib.unipen import is_line_or_dot
+
+    assert is_line_or_dot([np.array([[5.0, 5.0]])])
+    assert is_line_or_dot([np.array([[0.0, 0.0], [100.0, 10.0]])])
+    assert not is_line_or_dot([np.array([[0.0, 0.0], [100.0, 0.0], [50.0, 80.0]])])
