@@ -683,10 +683,11 @@ def plot_pen_characters(characters, titles=None, *, columns: int = 10, title: st
 
 
 def plot_writer_accuracy(accuracies: dict[str, np.ndarray], *, served: np.ndarray | None = None,
-                         title: str | None = None) -> Figure:  # fmt: skip
+                         served_of: str | None = None, title: str | None = None) -> Figure:  # fmt: skip
     """Each writer's accuracy (%), writers ranked from the worst: ``accuracies[name]`` one
     value a writer, the same writers in the same order for every name (ranked by the first);
-    ``served`` (bool, one a writer) marks the writers not served with a cross."""
+    ``served`` (bool, one a writer) marks the writers not served with a cross, on the curve of
+    ``served_of`` (default: the first name)."""
     if not accuracies:
         raise ValueError("accuracies must map a name to each writer's accuracy")
     values = {name: check_array(v, name=f"accuracies[{name!r}]", ndim=1, finite=True) for name, v in accuracies.items()}
@@ -703,9 +704,12 @@ def plot_writer_accuracy(accuracies: dict[str, np.ndarray], *, served: np.ndarra
         ax.plot(ranks, v[order] * 100, marker=marker, linestyle="-", color=color, label=name, markersize=5)
     if served is not None:
         served = check_array(served, name="served", shape=first.shape, dtype=bool)
+        served_of = next(iter(values)) if served_of is None else served_of
+        if served_of not in values:
+            raise ValueError(f"served_of must be one of {list(values)}, got {served_of!r}")
         missed = ~served[order]
-        ax.plot(ranks[missed], first[order][missed] * 100, "x", color="black", markersize=10,
-                label="not served (more errors than allowed)")  # fmt: skip
+        ax.plot(ranks[missed], values[served_of][order][missed] * 100, "x", color="black", markersize=10,
+                label=f"not served by {served_of}")  # fmt: skip
     ax.set_xlabel("writers, ranked from the worst")
     ax.set_ylabel("digits read right (%)")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))

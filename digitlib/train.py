@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shlex
 import sys
 import time
 from pathlib import Path
@@ -197,7 +198,9 @@ def measure_test(weights: Path, record_file: Path) -> int:
     model = build_enhanced()
     model.load_weights(weights)
     record.update(test_results(model))
-    record["command"] += f" && python -m digitlib.train --measure-test --output {weights}"
+    record["command"] += " && " + shlex.join(
+        ["python", "-m", "digitlib.train", "--measure-test", "--output", str(weights)]
+    )
     record_file.write_text(json.dumps(record, indent=1) + "\n")
     print(f"Added to {record_file}.")
     return 0
@@ -311,7 +314,7 @@ def main(argv: list[str] | None = None) -> int:
     _, val_accuracy = model.evaluate(*validation, verbose=0)
     record = {
         "name": args.name,
-        "command": "python -m digitlib.train " + " ".join(sys.argv[1:] if argv is None else argv),
+        "command": shlex.join(["python", "-m", "digitlib.train", *(sys.argv[1:] if argv is None else argv)]),
         "recipe": recipe,
         "pens": args.pens,
         "augmentation": {**AUGMENTATION, **strengths},

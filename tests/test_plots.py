@@ -380,6 +380,14 @@ def test_writer_accuracy_ranks_writers_from_the_worst():
     assert first.get_ydata().tolist() == [50.0, 90.0, 100.0]
     assert second.get_ydata().tolist() == [90.0, 100.0, 100.0]  # in the first's order
     assert missed.get_xdata().tolist() == [1] and missed.get_ydata().tolist() == [50.0]
+    fig = plot_writer_accuracy(
+        {"first": np.array([1.0, 0.5, 0.9]), "second": np.array([1.0, 0.9, 1.0])},
+        served=np.array([True, False, True]),
+        served_of="second",
+    )
+    assert fig.axes[0].lines[2].get_ydata().tolist() == [90.0]  # on the second's curve
+    with pytest.raises(ValueError, match="served_of must be one of"):
+        plot_writer_accuracy({"a": np.ones(2)}, served=np.ones(2, bool), served_of="b")
 
 
 def test_writer_accuracy_rejects_mismatched_writers():

@@ -93,9 +93,11 @@ def test_the_pen_comparison_pairs_two_seeds_with_and_without_pens():
     test_digits = len(pen_inputs("digits", "test"))
     for run in runs:
         assert run["starts_from"]["name"] == training_runs()[1]["name"]
-        assert {k: v for k, v in run["recipe"].items() if k not in ("seed", "pen_copies")} == {
-            k: v for k, v in runs[0]["recipe"].items() if k not in ("seed", "pen_copies")
+        pen_settings = ("seed", "stroke_copies", "pixel_copies")
+        assert {k: v for k, v in run["recipe"].items() if k not in pen_settings} == {
+            k: v for k, v in runs[0]["recipe"].items() if k not in pen_settings
         }
+        assert run["pens"] == ("pixel_copies" in run["recipe"])
         for path in ("strokes", "pixels"):
             right = run["pen_test"][path]["right"]
             assert len(right) == test_digits and set(right) <= {"0", "1"}
