@@ -6,25 +6,13 @@ digits, with McNemar's exact test.
 Run: .venv/bin/python benchmarks/handwriting.py [--compare "MNIST only=digitlib/weights/digit_cnn_mnist.weights.h5"]
 """
 
-import argparse
-
-from report import report
+from report import report, shipped_and_compared
 
 from digitlib.evaluate import accuracy_interval, mcnemar, rare_style_digits, uci_handwriting
-from digitlib.models import build_enhanced, load_pretrained
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--compare", action="append", default=[], metavar="LABEL=PATH",
-                        help="weights of build_enhanced() to compare with the shipped ones")  # fmt: skip
-    args = parser.parse_args()
-    models = {}
-    for item in args.compare:
-        label, _, path = item.partition("=")
-        models[label] = build_enhanced()
-        models[label].load_weights(path)
-    models["shipped"] = load_pretrained()
+    models = shipped_and_compared(__doc__.split("\n\n")[0])
 
     uci_inputs, uci_labels = uci_handwriting()
     styles = rare_style_digits()

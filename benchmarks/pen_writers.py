@@ -9,28 +9,16 @@ forgiven: errors <= max(1, ceil(n / 20)).  Only writers of at least 10 digits ar
 Run: .venv/bin/python benchmarks/pen_writers.py [--compare "MNIST only=before.weights.h5"]
 """
 
-import argparse
-
-from report import report
+from report import report, shipped_and_compared
 
 from digitlib.evaluate import accuracy_interval, mcnemar, writers_served
-from digitlib.models import build_enhanced, load_pretrained
 from digitlib.pen_inputs import pen_inputs
 
 PATHS = {"strokes": "pad's strokes", "pixels": "pixels, pen 8-24 px"}
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--compare", action="append", default=[], metavar="LABEL=PATH",
-                        help="weights of build_enhanced() to compare with the shipped ones")  # fmt: skip
-    args = parser.parse_args()
-    models = {}
-    for item in args.compare:
-        label, _, path = item.partition("=")
-        models[label] = build_enhanced()
-        models[label].load_weights(path)
-    models["shipped"] = load_pretrained()
+    models = shipped_and_compared(__doc__.split("\n\n")[0])
 
     digits = pen_inputs("digits", "test")
     right = {

@@ -56,3 +56,22 @@ def report(name: str, title: str, columns: list[str], rows: list[list[object]], 
     path = RESULTS / f"{name}.json"
     path.write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n")
     print(f"(saved to {path.relative_to(RESULTS.parent.parent)})")
+
+
+def shipped_and_compared(description: str) -> dict:
+    """The models a benchmark compares: ``--compare LABEL=PATH`` weights of
+    ``build_enhanced()`` (any number), then the shipped model, as ``{label: model}``."""
+    import argparse
+
+    from digitlib.models import build_enhanced, load_pretrained
+
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--compare", action="append", default=[], metavar="LABEL=PATH",
+                        help="weights of build_enhanced() to compare with the shipped ones")  # fmt: skip
+    models = {}
+    for item in parser.parse_args().compare:
+        label, _, path = item.partition("=")
+        models[label] = build_enhanced()
+        models[label].load_weights(path)
+    models["shipped"] = load_pretrained()
+    return models
