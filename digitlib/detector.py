@@ -26,7 +26,7 @@ import numpy as np
 
 from digitlib.models import load_pretrained
 from digitlib.startup import quiet_tensorflow_startup
-from digitlib.validation import INPUT_SHAPE, check_array, check_in_range, check_model_input
+from digitlib.validation import INPUT_SHAPE, check_array, check_model_input, check_scalar
 
 with quiet_tensorflow_startup():
     import keras
@@ -216,7 +216,7 @@ def fit_detector(
 
 def threshold_keeping(scores: np.ndarray, keep: float = KEEP) -> float:
     """The highest threshold that keeps at least ``keep`` of the digits scored ``scores``."""
-    check_in_range(keep, name="keep", low=0, high=1)
+    check_scalar(keep, name="keep", low=0, high=1)
     scores = np.sort(check_array(scores, name="scores", ndim=1, finite=True))
     return float(scores[int(np.floor((1 - keep) * len(scores)))])
 

@@ -13,10 +13,10 @@ from digitlib.startup import quiet_tensorflow_startup
 from digitlib.validation import (
     INPUT_SHAPE,
     check_array,
-    check_in_range,
     check_labels,
     check_model_input,
     check_same_length,
+    check_scalar,
 )
 
 
@@ -39,9 +39,9 @@ def distort(
     from digitlib.models import affine_transforms, change_stroke_width
 
     inputs = check_model_input(inputs)
-    check_in_range(thicken, name="thicken", low=-1, high=1)
-    check_in_range(scale, name="scale", low=0.2, high=2.0)
-    check_in_range(rotate_degrees, name="rotate_degrees", low=-180, high=180)
+    check_scalar(thicken, name="thicken", low=-1, high=1)
+    check_scalar(scale, name="scale", low=0.2, high=2.0)
+    check_scalar(rotate_degrees, name="rotate_degrees", low=-180, high=180)
     out = inputs
     if shift != (0, 0) or rotate_degrees or scale != 1.0:
         each = [np.full(len(inputs), v, np.float32) for v in

@@ -7,6 +7,7 @@ came.  Modelled on scikit-learn's ``sklearn.utils.validation``.
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Sequence
 
 import numpy as np
@@ -111,8 +112,41 @@ def check_images(images, *, name: str = "images") -> np.ndarray:
     return images
 
 
-def check_in_range(value: float, *, name: str, low: float, high: float) -> float:
-    """A number between ``low`` and ``high`` (both allowed)."""
-    if not low <= value <= high:
-        raise ValueError(f"{name} must be between {low} and {high}, got {value}")
-    return value
+def check_scalar(
+    value,
+    *,
+    name: str,
+    kind: str = "real",
+    low: float | None = None,
+    high: float | None = None,
+    closed: str = "both",
+):
+    """``value`` after checking that it is one number of the ``kind`` asked, in bounds.
+
+    ``kind``: ``"integer"`` (bools refused) or ``"real"`` (integers too; NaN
+    refused); ``low``/``high``: the bounds, ``None`` for none; ``closed``: which
+    bounds are allowed themselves: ``"both"``, ``"low"``, ``"high"`` or ``"neither"``.
+    Modelled on scikit-learn's ``check_scalar``.
+    """
+    if kind not in ("integer", "real"):
+        raise ValueError(f"kind must be 'integer' or 'real', got {kind!r}")
+    if closed not in ("both", "low", "high", "neither"):
+        raise ValueError(f"closed must be 'both', 'low', 'high' or 'neither', got {closed!r}")
+    wanted = numbers.Integral if kind == "integer" else numbers.Real
+    if isinstance(value, bool) or not isinstance(value, wanted):
+        article = "an integer" if kind == "integer" else "a number"
+        raise ValueError(f"{name} must be {article}, got {value!r} ({type(value).__name__})")
+    if value != value:
+        raise ValueError(f"{name} must be a number, got NaN")
+    low_ok = low is None or (value >= low if closed in ("both", "low") else value > low)
+    high_ok = high is None or (value <= high if closed in ("both", "high") else value < high)
+    if low_ok and high_ok:
+        return value
+    if low is not None and high is not None:
+        ends = {"both": "", "low": f" ({high} excluded)", "high": f" ({low} excluded)", "neither": " (both excluded)"}
+        raise ValueError(f"{name} must be between {low} and {high}{ends[closed]}, got {value}")
+    if low is not None:
+        bound = f"at least {low}" if closed in ("both", "low") else f"greater than {low}"
+    else:
+        bound = f"at most {high}" if closed in ("both", "high") else f"less than {high}"
+    raise ValueError(f"{name} must be {bound}, got {value}")

@@ -5,11 +5,11 @@ from digitlib.validation import (
     INPUT_SHAPE,
     check_array,
     check_images,
-    check_in_range,
     check_labels,
     check_model_input,
     check_pixels,
     check_same_length,
+    check_scalar,
 )
 
 
@@ -59,7 +59,27 @@ def test_the_shapes_of_the_course():
         check_images(np.zeros((2, 5, 5, 3)))
 
 
-def test_check_in_range():
-    assert check_in_range(0.5, name="p", low=0, high=1) == 0.5
-    with pytest.raises(ValueError, match="p must be between 0 and 1, got 2"):
-        check_in_range(2, name="p", low=0, high=1)
+def test_check_scalar_returns_a_number_that_passed():
+    assert check_scalar(0.5, name="p", low=0, high=1) == 0.5
+    assert check_scalar(np.int64(3), name="n", kind="integer", low=1) == 3
+    assert check_scalar(1, name="p", low=0, high=1, closed="high") == 1
+
+
+@pytest.mark.parametrize(
+    "value, options, message",
+    [
+        (2, {"low": 0, "high": 1}, "p must be between 0 and 1, got 2"),
+        (0, {"low": 0, "high": 1, "closed": "high"}, r"p must be between 0 and 1 \(0 excluded\), got 0"),
+        (1, {"low": 0, "high": 1, "closed": "neither"}, r"p must be between 0 and 1 \(both excluded\), got 1"),
+        (0, {"kind": "integer", "low": 1}, "p must be at least 1, got 0"),
+        (0, {"low": 0, "closed": "neither"}, "p must be greater than 0, got 0"),
+        (5, {"high": 4}, "p must be at most 4, got 5"),
+        (1.5, {"kind": "integer"}, r"p must be an integer, got 1.5 \(float\)"),
+        (True, {"kind": "integer"}, r"p must be an integer, got True \(bool\)"),
+        ("3", {}, r"p must be a number, got '3' \(str\)"),
+        (float("nan"), {}, "p must be a number, got NaN"),
+    ],
+)
+def test_check_scalar_says_what_was_expected_and_what_came(value, options, message):
+    with pytest.raises(ValueError, match=message):
+        check_scalar(value, name="p", **options)
