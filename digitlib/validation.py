@@ -1,7 +1,7 @@
 """Input checks shared by every digitlib module, in one place.
 
-Each check takes the value and keyword-only options, returns the value as a NumPy
-array, and raises ``ValueError`` with a message that says what was expected and what
+Each check takes the value and keyword-only options, returns the value (an array as a
+NumPy array), and raises ``ValueError`` with a message that says what was expected and what
 came.  Modelled on scikit-learn's ``sklearn.utils.validation``.
 """
 
@@ -31,14 +31,19 @@ def check_array(
     dtype: type | str | None = None,
     non_empty: bool = True,
     finite: bool = False,
+    low: float | None = None,
+    high: float | None = None,
+    closed: str = "both",
 ) -> np.ndarray:
     """``array`` as a NumPy array, after checking what was asked.
 
     ``ndim``: the number of axes (or the numbers allowed); ``shape``: the size of
     each axis, ``None`` for any; ``dtype``: the exact dtype, or ``"integer"``;
     ``non_empty``: at least one element along the first axis; ``finite``: no NaN
-    or infinity.
+    or infinity; ``low``/``high``/``closed``: bounds on every value, as
+    :func:`check_scalar` takes them.
     """
+    check_choice(closed, name="closed", choices=CLOSED)
     array = np.asarray(array)
     if ndim is not None:
         allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
@@ -61,6 +66,9 @@ def check_array(
         raise ValueError(f"{name} must not be empty, got {_describe(array)}")
     if finite and not np.all(np.isfinite(array)):
         raise ValueError(f"{name} must hold finite numbers, got NaN or infinity")
+    if (low is not None or high is not None) and not np.all(_within(array, low, high, closed)):
+        wanted = _bounds(low, high, closed)
+        raise ValueError(f"{name} must hold values {wanted}, got values from {array.min()} to {array.max()}")
     return array
 
 
@@ -74,11 +82,15 @@ def check_same_length(**arrays) -> int:
     return next(iter(lengths.values()))
 
 
-def check_labels(labels, *, name: str = "labels") -> np.ndarray:
-    """A non-empty 1-D array of digits 0-9."""
+def check_labels(labels, *, name: str = "labels", every_digit: bool = False) -> np.ndarray:
+    """A non-empty 1-D array of digits 0-9 (``every_digit``: each of them at least once)."""
     labels = check_array(labels, name=name, ndim=1, dtype="integer")
     if labels.min() < 0 or labels.max() > 9:
         raise ValueError(f"{name} must hold digits 0-9, got values from {labels.min()} to {labels.max()}")
+    if every_digit:
+        missing = sorted(set(range(10)) - set(np.unique(labels).tolist()))
+        if missing:
+            raise ValueError(f"{name} must hold every digit 0-9, got none of {missing}")
     return labels
 
 
@@ -103,13 +115,75 @@ def check_model_input(inputs, *, name: str = "inputs") -> np.ndarray:
     return check_array(inputs, name=name, shape=(None, *INPUT_SHAPE), dtype=np.float32)
 
 
-def check_images(images, *, name: str = "images") -> np.ndarray:
-    """Images to show: (N, H, W), or (N, H, W, 1) whose channel axis is dropped."""
-    images = check_array(images, name=name, ndim=(3, 4))
+def check_images(
+    images, *, name: str = "images", shape: tuple[int, ...] | None = None, finite: bool = False
+) -> np.ndarray:
+    """Images to show: (N, H, W), or (N, H, W, 1) whose channel axis is dropped.
+
+    ``shape``: the (N, H, W) they must have, such as other images' (one map an image);
+    ``finite``: no NaN or infinity.
+    """
+    images = check_array(images, name=name, ndim=(3, 4), finite=finite)
     if images.ndim == 4:
         images = check_array(images, name=name, shape=(None, None, None, 1))
         images = images[..., 0]
+    if shape is not None:
+        images = check_array(images, name=name, shape=shape)
     return images
+
+
+def check_images_by_name(images, *, name: str, shape: tuple[int, ...]) -> dict[str, np.ndarray]:
+    """A non-empty dict of image arrays, each of ``shape`` (N, H, W) and finite, as
+    :func:`check_images` takes them (channel axis dropped)."""
+    check_mapping(images, name=name)
+    return {
+        key: check_images(values, name=f"{name}[{key!r}]", shape=shape, finite=True) for key, values in images.items()
+    }
+
+
+def check_mapping(mapping, *, name: str, required=(), allowed=None, non_empty: bool = True) -> dict:
+    """``mapping`` after checking that it is a dict (``non_empty``: with at least one key)
+    holding every key of ``required`` and, when ``allowed`` is given, no other keys."""
+    if not isinstance(mapping, dict):
+        raise ValueError(f"{name} must be a dict, got {type(mapping).__name__}")
+    if non_empty and not mapping:
+        raise ValueError(f"{name} must not be empty, got an empty dict")
+    missing = [key for key in required if key not in mapping]
+    if missing:
+        raise ValueError(f"{name} must hold the keys {list(required)}, missing {missing}")
+    extra = [] if allowed is None else [key for key in mapping if key not in allowed]
+    if extra:
+        raise ValueError(f"{name} must have keys among {list(allowed)}, got {extra}")
+    return mapping
+
+
+def check_choice(value, *, name: str, choices):
+    """``value`` after checking that it is one of ``choices`` (a sequence, or a dict's keys)."""
+    choices = list(choices)
+    if value not in choices:
+        raise ValueError(f"{name} must be one of {', '.join(map(repr, choices))}, got {value!r}")
+    return value
+
+
+#: What ``closed`` may say in :func:`check_scalar` and :func:`check_array`: which bounds are allowed themselves.
+CLOSED = ("both", "low", "high", "neither")
+
+
+def _within(values, low, high, closed: str):
+    """Whether ``values`` (a number, or each of an array's) lie within the bounds."""
+    low_ok = True if low is None else (values >= low if closed in ("both", "low") else values > low)
+    high_ok = True if high is None else (values <= high if closed in ("both", "high") else values < high)
+    return np.logical_and(low_ok, high_ok)
+
+
+def _bounds(low, high, closed: str) -> str:
+    """The bounds in words: "between 0 and 1 (1 excluded)", "at least 1", "less than 4"..."""
+    if low is not None and high is not None:
+        ends = {"both": "", "low": f" ({high} excluded)", "high": f" ({low} excluded)", "neither": " (both excluded)"}
+        return f"between {low} and {high}{ends[closed]}"
+    if low is not None:
+        return f"at least {low}" if closed in ("both", "low") else f"greater than {low}"
+    return f"at most {high}" if closed in ("both", "high") else f"less than {high}"
 
 
 def check_scalar(
@@ -128,25 +202,14 @@ def check_scalar(
     bounds are allowed themselves: ``"both"``, ``"low"``, ``"high"`` or ``"neither"``.
     Modelled on scikit-learn's ``check_scalar``.
     """
-    if kind not in ("integer", "real"):
-        raise ValueError(f"kind must be 'integer' or 'real', got {kind!r}")
-    if closed not in ("both", "low", "high", "neither"):
-        raise ValueError(f"closed must be 'both', 'low', 'high' or 'neither', got {closed!r}")
+    check_choice(kind, name="kind", choices=("integer", "real"))
+    check_choice(closed, name="closed", choices=CLOSED)
     wanted = numbers.Integral if kind == "integer" else numbers.Real
     if isinstance(value, bool) or not isinstance(value, wanted):
         article = "an integer" if kind == "integer" else "a number"
         raise ValueError(f"{name} must be {article}, got {value!r} ({type(value).__name__})")
     if value != value:
         raise ValueError(f"{name} must be a number, got NaN")
-    low_ok = low is None or (value >= low if closed in ("both", "low") else value > low)
-    high_ok = high is None or (value <= high if closed in ("both", "high") else value < high)
-    if low_ok and high_ok:
-        return value
-    if low is not None and high is not None:
-        ends = {"both": "", "low": f" ({high} excluded)", "high": f" ({low} excluded)", "neither": " (both excluded)"}
-        raise ValueError(f"{name} must be between {low} and {high}{ends[closed]}, got {value}")
-    if low is not None:
-        bound = f"at least {low}" if closed in ("both", "low") else f"greater than {low}"
-    else:
-        bound = f"at most {high}" if closed in ("both", "high") else f"less than {high}"
-    raise ValueError(f"{name} must be {bound}, got {value}")
+    if not _within(value, low, high, closed):
+        raise ValueError(f"{name} must be {_bounds(low, high, closed)}, got {value}")
+    return value

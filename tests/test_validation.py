@@ -4,8 +4,11 @@ import pytest
 from digitlib.validation import (
     INPUT_SHAPE,
     check_array,
+    check_choice,
     check_images,
+    check_images_by_name,
     check_labels,
+    check_mapping,
     check_model_input,
     check_pixels,
     check_same_length,
@@ -29,6 +32,12 @@ def test_check_array_returns_an_array_that_passed():
         (np.zeros(3), {"dtype": "integer"}, "x must hold integers, got float64"),
         (np.zeros((0, 2)), {}, r"x must not be empty, got float64 of shape \(0, 2\)"),
         (np.array([1.0, np.nan]), {"finite": True}, "x must hold finite numbers, got NaN or infinity"),
+        (np.array([0.5, 2.0]), {"low": 0, "high": 1}, "x must hold values between 0 and 1, got values from 0.5 to 2.0"),
+        (
+            np.array([0, 3]),
+            {"low": 0, "closed": "neither"},
+            "x must hold values greater than 0, got values from 0 to 3",
+        ),
     ],
 )
 def test_check_array_says_what_was_expected_and_what_came(value, options, message):
@@ -83,3 +92,42 @@ def test_check_scalar_returns_a_number_that_passed():
 def test_check_scalar_says_what_was_expected_and_what_came(value, options, message):
     with pytest.raises(ValueError, match=message):
         check_scalar(value, name="p", **options)
+
+
+def test_labels_can_be_asked_to_hold_every_digit():
+    assert len(check_labels(np.arange(10), every_digit=True)) == 10
+    with pytest.raises(ValueError, match=r"labels must hold every digit 0-9, got none of \[2, 3, 4, 5, 6, 7, 8, 9\]"):
+        check_labels(np.array([0, 1]), every_digit=True)
+
+
+def test_images_can_be_asked_for_another_arrays_shape():
+    assert check_images(np.zeros((2, 5, 5, 1)), name="maps", shape=(2, 5, 5)).shape == (2, 5, 5)
+    with pytest.raises(ValueError, match=r"maps must have shape \(3, 5, 5\), got float64 of shape \(2, 5, 5\)"):
+        check_images(np.zeros((2, 5, 5)), name="maps", shape=(3, 5, 5))
+    with pytest.raises(ValueError, match="maps must hold finite numbers"):
+        check_images(np.full((2, 5, 5), np.inf), name="maps", finite=True)
+    checked = check_images_by_name({"a": np.zeros((2, 5, 5, 1))}, name="maps", shape=(2, 5, 5))
+    assert list(checked) == ["a"] and checked["a"].shape == (2, 5, 5)
+    with pytest.raises(ValueError, match=r"maps\['a'\] must have shape \(2, 5, 5\)"):
+        check_images_by_name({"a": np.zeros((1, 5, 5))}, name="maps", shape=(2, 5, 5))
+
+
+@pytest.mark.parametrize(
+    "mapping, options, message",
+    [
+        ([1], {}, "d must be a dict, got list"),
+        ({}, {}, "d must not be empty, got an empty dict"),
+        ({"a": 1}, {"required": ["a", "b"]}, r"d must hold the keys \['a', 'b'\], missing \['b'\]"),
+        ({"a": 1, "c": 2}, {"allowed": ["a", "b"]}, r"d must have keys among \['a', 'b'\], got \['c'\]"),
+    ],
+)
+def test_check_mapping_says_what_was_expected_and_what_came(mapping, options, message):
+    with pytest.raises(ValueError, match=message):
+        check_mapping(mapping, name="d", **options)
+
+
+def test_check_mapping_and_check_choice_return_what_passed():
+    assert check_mapping({}, name="d", non_empty=False, allowed=["a"]) == {}
+    assert check_choice("quick", name="profile", choices={"full": 1, "quick": 2}) == "quick"
+    with pytest.raises(ValueError, match="profile must be one of 'full', 'quick', got 'fast'"):
+        check_choice("fast", name="profile", choices=("full", "quick"))
