@@ -5,6 +5,11 @@ The pad keeps the strokes itself, from the canvas' mouse and touch events, and t
 the model's input in Python (:func:`digitlib.preprocess.strokes_to_mnist`), so it needs no image
 data from the browser and can be driven from code: ``pad.draw(strokes)`` goes through exactly
 the same steps as a hand on the canvas.
+
+What the pad knows is a :class:`DigitReader`, which needs no widget; :class:`DigitPad` shows it
+with a :class:`PadCanvas` to draw on and a :class:`ReaderView` for each thing it shows (the
+digit, the confidence, the bars, the preview, and the network's internals), each view written
+by one small function of the reader.
 """
 
 from __future__ import annotations
@@ -32,51 +37,6 @@ PEN = 18  # the width of the pen shown on the canvas (the model's input uses MNI
 THROTTLE_SECONDS = 0.08  # at most one prediction per this interval while a stroke is drawn
 
 Point = tuple[float, float]
-
-
-def _png_data_url(image: np.ndarray) -> str:
-    """A PNG of ``image`` (grey (H, W) or colour (H, W, 3), values in [0, 1]) as a data URL."""
-    from PIL import Image
-
-    buffer = io.BytesIO()
-    Image.fromarray(np.rint(np.clip(image, 0, 1) * 255).astype(np.uint8)).save(buffer, format="PNG")
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
-
-
-def _bars_html(probabilities: np.ndarray | None) -> str:
-    rows = []
-    for digit in range(10):
-        share = 0.0 if probabilities is None else float(probabilities[digit])
-        best = probabilities is not None and digit == int(np.argmax(probabilities))
-        colour = "#0072b2" if best else "#9fb8cc"
-        rows.append(
-            f'<div style="display:flex;align-items:center;height:17px;font:12px monospace">'
-            f'<span style="width:14px">{digit}</span>'
-            f'<span style="display:inline-block;height:11px;width:{share * 150:.1f}px;background:{colour}"></span>'
-            f'<span style="margin-left:4px">{share:.0%}</span></div>'
-        )
-    return '<div class="digit-pad-probabilities">' + "".join(rows) + "</div>"
-
-
-def _saliency_over(preview: np.ndarray, saliency: np.ndarray) -> np.ndarray:
-    """The preview in grey with the saliency in red on top: a (28, 28, 3) image."""
-    grey = 0.6 * preview
-    return np.stack([np.maximum(grey, saliency), grey * (1 - saliency), grey * (1 - saliency)], axis=-1)
-
-
-def _feature_map_grid(maps: np.ndarray, count: int = 16, columns: int = 4) -> np.ndarray:
-    """The first ``count`` feature maps, each scaled to its own maximum, in a grid with
-    one-pixel gaps, coloured as :func:`digitlib.plots.plot_feature_maps` colours them."""
-    from matplotlib import colormaps
-
-    height, width, _ = maps.shape
-    rows = -(-count // columns)
-    grid = np.zeros((rows * (height + 1) - 1, columns * (width + 1) - 1), np.float32)
-    for index in range(min(count, maps.shape[-1])):
-        top, left = (index // columns) * (height + 1), (index % columns) * (width + 1)
-        one = maps[:, :, index]
-        grid[top : top + height, left : left + width] = one / max(float(one.max()), 1e-12)
-    return colormaps["magma"](grid)[..., :3]
 
 
 class DigitReader:
@@ -158,6 +118,174 @@ class DigitReader:
         self.prediction = int(np.argmax(self.probabilities))
 
 
+class PadCanvas(Canvas):
+    """The pad's black square: it paints the ink and passes on what the pen does.
+
+    ``on_pen(down, move, up)`` turns the mouse's and the fingers' events into three:
+    ``down(x, y)`` when the pen touches, ``move(x, y)`` for every move over the canvas
+    (pen down or not), ``up()`` when it is lifted or leaves the canvas.  ``dot`` and
+    ``segment`` paint while a stroke is drawn; ``paint(strokes)`` paints the whole drawing.
+    """
+
+    def __init__(self):
+        # Sized in CSS pixels too: in a VBox a canvas would stretch to the cell's width.
+        super().__init__(
+            width=SIZE,
+            height=SIZE,
+            layout=widgets.Layout(width=f"{SIZE}px", height=f"{SIZE}px", border="1px solid #888"),
+        )
+
+    def on_pen(self, down: Callable, move: Callable, up: Callable) -> None:
+        self.on_mouse_down(down)
+        self.on_mouse_move(move)
+        self.on_mouse_up(lambda x, y: up())
+        self.on_mouse_out(lambda x, y: up())
+        self.on_touch_start(lambda touches: down(*touches[0]))
+        self.on_touch_move(lambda touches: move(*touches[0]))
+        self.on_touch_end(lambda touches: up())
+        self.on_touch_cancel(lambda touches: up())
+
+    def dot(self, point: Point) -> None:
+        self.fill_circle(*point, PEN / 2)
+
+    def segment(self, start: Point, end: Point) -> None:
+        self.stroke_line(*start, *end)
+
+    def paint(self, strokes: Sequence[Sequence[Point]]) -> None:
+        """Paint the black background, then every stroke (also what a new browser view needs)."""
+        # ipycanvas caches the canvas it last drew on; a new view needs the commands again
+        # (ipycanvas issue #322). Private attribute: ipycanvas is pinned to 0.14.
+        self._canvas_manager._current_canvas = None
+        with hold_canvas():
+            self.clear()
+            self.fill_style = "black"
+            self.fill_rect(0, 0, SIZE, SIZE)
+            self.stroke_style = "white"
+            self.fill_style = "white"
+            self.line_width = PEN
+            self.line_cap = "round"
+            self.line_join = "round"
+            for stroke in strokes:
+                self.dot(stroke[0])
+                if len(stroke) > 1:
+                    self.stroke_lines(stroke)
+
+
+class ReaderView(widgets.HTML):
+    """One view of what a :class:`DigitReader` knows: the HTML ``html_of(reader)`` writes,
+    written again by ``show(reader)``.  The pad's views are these, each with its own
+    function below; a new view is one more function and one more line in :class:`DigitPad`."""
+
+    def __init__(self, html_of: Callable[[DigitReader], str], **kwargs):
+        super().__init__(**kwargs)
+        self.html_of = html_of
+
+    def show(self, reader: DigitReader) -> None:
+        self.value = self.html_of(reader)
+
+
+def _png_data_url(image: np.ndarray) -> str:
+    """A PNG of ``image`` (grey (H, W) or colour (H, W, 3), values in [0, 1]) as a data URL."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.fromarray(np.rint(np.clip(image, 0, 1) * 255).astype(np.uint8)).save(buffer, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def _saliency_over(preview: np.ndarray, saliency: np.ndarray) -> np.ndarray:
+    """The preview in grey with the saliency in red on top: a (28, 28, 3) image."""
+    grey = 0.6 * preview
+    return np.stack([np.maximum(grey, saliency), grey * (1 - saliency), grey * (1 - saliency)], axis=-1)
+
+
+def _feature_map_grid(maps: np.ndarray, count: int = 16, columns: int = 4) -> np.ndarray:
+    """The first ``count`` feature maps, each scaled to its own maximum, in a grid with
+    one-pixel gaps, coloured as :func:`digitlib.plots.plot_feature_maps` colours them."""
+    from matplotlib import colormaps
+
+    height, width, _ = maps.shape
+    rows = -(-count // columns)
+    grid = np.zeros((rows * (height + 1) - 1, columns * (width + 1) - 1), np.float32)
+    for index in range(min(count, maps.shape[-1])):
+        top, left = (index // columns) * (height + 1), (index % columns) * (width + 1)
+        one = maps[:, :, index]
+        grid[top : top + height, left : left + width] = one / max(float(one.max()), 1e-12)
+    return colormaps["magma"](grid)[..., :3]
+
+
+def _prediction_html(reader: DigitReader) -> str:
+    """The digit read, big; ``?`` when it does not look like a digit; nothing before a read."""
+    digit = "" if reader.prediction is None else "?" if reader.is_digit is False else str(reader.prediction)
+    return f'<span style="font-size:56px;line-height:60px;font-weight:bold">{digit}</span>'
+
+
+def _confidence_html(reader: DigitReader) -> str:
+    """What to do, how sure the model is, or that the drawing does not look like a digit."""
+    if reader.probabilities is None:
+        return '<span style="color:#666">Draw a digit on the black square.</span>'
+    share = f"{reader.probabilities[reader.prediction]:.0%}"
+    if reader.is_digit is False:
+        return (
+            '<span class="digit-pad-not-a-digit" style="color:#b00">That does not look like a digit.</span>'
+            f"<br>(closest: {reader.prediction}, {share})"
+        )
+    return f"confidence {share}"
+
+
+def _bars_html(reader: DigitReader) -> str:
+    """A bar for each digit's probability, the most likely one darker."""
+    probabilities = reader.probabilities
+    rows = []
+    for digit in range(10):
+        share = 0.0 if probabilities is None else float(probabilities[digit])
+        colour = "#0072b2" if digit == reader.prediction else "#9fb8cc"
+        rows.append(
+            f'<div style="display:flex;align-items:center;height:17px;font:12px monospace">'
+            f'<span style="width:14px">{digit}</span>'
+            f'<span style="display:inline-block;height:11px;width:{share * 150:.1f}px;background:{colour}"></span>'
+            f'<span style="margin-left:4px">{share:.0%}</span></div>'
+        )
+    return '<div class="digit-pad-probabilities">' + "".join(rows) + "</div>"
+
+
+def _image_html(image: np.ndarray, size: int, alt: str) -> str:
+    """``image`` shown ``size`` CSS pixels square, its pixels kept sharp."""
+    return (
+        f'<img src="{_png_data_url(image)}" width="{size}" height="{size}" '
+        f'style="image-rendering:pixelated;border:1px solid #888" alt="{alt}">'
+    )
+
+
+def _preview_html(reader: DigitReader) -> str:
+    """The 28x28 image the model saw."""
+    return _image_html(reader.preview, 112, "the 28x28 input of the model")
+
+
+def _internals_html(reader: DigitReader) -> str:
+    """The saliency map over the preview, and the first block's feature maps."""
+    if reader.saliency is None:
+        return '<b>Inside the network</b><br><span style="color:#666">Draw to see it.</span>'
+    return (
+        "<b>What the prediction depends on</b><br>"
+        + _image_html(
+            _saliency_over(reader.preview, reader.saliency),
+            112,
+            "the input in grey, the pixels the prediction depends on most in red",
+        )
+        + f"<br><b>The first block's feature maps</b> (16 of {reader.feature_maps.shape[-1]})<br>"
+        + _image_html(
+            _feature_map_grid(reader.feature_maps), 226, "what 16 filters of the first block respond to in the drawing"
+        )
+    )
+
+
+def _error_html(error: Exception) -> str:
+    """An error as Python prints its last line, in red."""
+    message = html.escape("".join(traceback.format_exception_only(error)).strip())
+    return f'<pre style="color:#b00;white-space:pre-wrap;font-size:11px">{message}</pre>'
+
+
 class DigitPad(widgets.HBox):
     """A canvas to draw a digit on, with the model's prediction updated while you draw.
 
@@ -168,37 +296,31 @@ class DigitPad(widgets.HBox):
     (then ``prediction_view`` shows ``?`` and says so in words; the bars stay).
     ``draw(strokes)`` and ``clear()`` do what a person would do; ``update()`` reads the
     strokes again and refreshes what the pad shows.  The views are widgets of their own:
-    ``canvas``, ``clear_button``, ``prediction_view`` (CSS class ``digit-pad-prediction``),
-    ``confidence_view``, ``bars_view``, ``preview_view`` and ``errors_view``.  With
-    ``show_internals=True`` it also shows ``internals_view`` (CSS class
-    ``digit-pad-internals``): the saliency map over the preview and the first block's
-    feature maps, updated with each prediction.
+    ``canvas`` (a :class:`PadCanvas`), ``clear_button``, ``errors_view``, and four
+    :class:`ReaderView` widgets: ``prediction_view`` (CSS class ``digit-pad-prediction``),
+    ``confidence_view``, ``bars_view`` and ``preview_view``.  With ``show_internals=True``
+    it also shows ``internals_view`` (CSS class ``digit-pad-internals``): the saliency map
+    over the preview and the first block's feature maps, updated with each prediction.
     """
 
     def __init__(self, model=None, *, show_internals: bool = False, detector: DigitDetector | None = None):
         self.reader = DigitReader(model, internals=show_internals, detector=detector)
         self._last_update = 0.0
-
-        self.canvas = Canvas(width=SIZE, height=SIZE)
-        self.canvas.layout = widgets.Layout(width=f"{SIZE}px", height=f"{SIZE}px", border="1px solid #888")
+        self.canvas = PadCanvas()
         self.clear_button = widgets.Button(description="Clear", icon="eraser", layout=widgets.Layout(width=f"{SIZE}px"))
-        self.prediction_view = widgets.HTML("", layout=widgets.Layout(height="64px")).add_class("digit-pad-prediction")
-        self.confidence_view = widgets.HTML()
-        self.bars_view = widgets.HTML()
-        self.preview_view = widgets.HTML()
         self.errors_view = widgets.HTML("").add_class("digit-pad-errors")
-        self.internals_view = widgets.HTML("").add_class("digit-pad-internals") if show_internals else None
+        self.prediction_view = ReaderView(_prediction_html, layout=widgets.Layout(height="64px"))
+        self.prediction_view.add_class("digit-pad-prediction")
+        self.confidence_view = ReaderView(_confidence_html)
+        self.bars_view = ReaderView(_bars_html)
+        self.preview_view = ReaderView(_preview_html)
+        self.internals_view = ReaderView(_internals_html).add_class("digit-pad-internals") if show_internals else None
+        views = self.prediction_view, self.confidence_view, self.bars_view, self.preview_view, self.internals_view
+        self._views = [view for view in views if view is not None]
         self._show()
 
-        self.canvas.on_client_ready(self._guarded(self._repaint))
-        self.canvas.on_mouse_down(self._guarded(self._start))
-        self.canvas.on_mouse_move(self._guarded(self._move))
-        self.canvas.on_mouse_up(self._guarded(lambda x, y: self._end()))
-        self.canvas.on_mouse_out(self._guarded(lambda x, y: self._end()))
-        self.canvas.on_touch_start(self._guarded(lambda touches: self._start(*touches[0])))
-        self.canvas.on_touch_move(self._guarded(lambda touches: self._move(*touches[0])))
-        self.canvas.on_touch_end(self._guarded(lambda touches: self._end()))
-        self.canvas.on_touch_cancel(self._guarded(lambda touches: self._end()))
+        self.canvas.on_client_ready(self._guarded(lambda: self.canvas.paint(self.reader.strokes)))
+        self.canvas.on_pen(self._guarded(self._start), self._guarded(self._move), self._guarded(self._end))
         self.clear_button.on_click(self._guarded(lambda button: self.clear()))
 
         side = widgets.VBox(
@@ -212,10 +334,10 @@ class DigitPad(widgets.HBox):
             ],
             layout=widgets.Layout(margin="0 0 0 16px"),
         )
-        views = [widgets.VBox([self.canvas, self.clear_button, self.errors_view]), side]
-        if self.internals_view is not None:
-            views.append(widgets.VBox([self.internals_view], layout=widgets.Layout(margin="0 0 0 16px")))
-        super().__init__(views)
+        columns = [widgets.VBox([self.canvas, self.clear_button, self.errors_view]), side]
+        if show_internals:
+            columns.append(widgets.VBox([self.internals_view], layout=widgets.Layout(margin="0 0 0 16px")))
+        super().__init__(columns)
         self.add_class("digit-pad")
 
     # --- the Python API ---------------------------------------------------------------
@@ -258,7 +380,7 @@ class DigitPad(widgets.HBox):
     def clear(self) -> None:
         """Wipe the canvas and the prediction."""
         self.reader.clear()
-        self._repaint()
+        self.canvas.paint(self.reader.strokes)
         self._show()
 
     def update(self) -> None:
@@ -268,7 +390,7 @@ class DigitPad(widgets.HBox):
         self.errors_view.value = ""
         self._show()
 
-    # --- events -------------------------------------------------------------------------
+    # --- what the pen does, and what the pad shows ----------------------------------------
 
     def _guarded(self, callback: Callable) -> Callable:
         """Run an event handler; show any error in the widget, where the reader can see it."""
@@ -277,23 +399,20 @@ class DigitPad(widgets.HBox):
             try:
                 callback(*args)
             except Exception as error:  # noqa: BLE001 - shown to the reader, never swallowed
-                self.errors_view.value = (
-                    '<pre style="color:#b00;white-space:pre-wrap;font-size:11px">'
-                    f"{html.escape(''.join(traceback.format_exception_only(error)).strip())}</pre>"
-                )
+                self.errors_view.value = _error_html(error)
                 raise
 
         return run
 
     def _start(self, x: float, y: float) -> None:
         self.reader.start(x, y)
-        self.canvas.fill_circle(x, y, PEN / 2)
+        self.canvas.dot((x, y))
 
     def _move(self, x: float, y: float) -> None:
         previous = self.reader.strokes[-1][-1] if self.reader.drawing else None
         if not self.reader.extend(x, y):
             return  # the mouse moves over the canvas without a button pressed
-        self.canvas.stroke_line(*previous, x, y)
+        self.canvas.segment(previous, (x, y))
         if time.monotonic() - self._last_update >= THROTTLE_SECONDS:
             self.update()
 
@@ -301,61 +420,9 @@ class DigitPad(widgets.HBox):
         if self.reader.finish():
             self.update()
 
-    # --- display --------------------------------------------------------------------------
-
     def _show(self) -> None:
-        reader = self.reader
-        digit = "" if reader.prediction is None else "?" if reader.is_digit is False else str(reader.prediction)
-        self.prediction_view.value = f'<span style="font-size:56px;line-height:60px;font-weight:bold">{digit}</span>'
-        if reader.probabilities is None:
-            self.confidence_view.value = '<span style="color:#666">Draw a digit on the black square.</span>'
-        elif reader.is_digit is False:
-            self.confidence_view.value = (
-                '<span class="digit-pad-not-a-digit" style="color:#b00">That does not look like a digit.</span>'
-                f"<br>(closest: {reader.prediction}, {reader.probabilities[reader.prediction]:.0%})"
-            )
-        else:
-            self.confidence_view.value = f"confidence {reader.probabilities[reader.prediction]:.0%}"
-        self.bars_view.value = _bars_html(reader.probabilities)
-        self.preview_view.value = (
-            f'<img src="{_png_data_url(reader.preview)}" width="112" height="112" '
-            'style="image-rendering:pixelated;border:1px solid #888" alt="the 28x28 input of the model">'
-        )
-        if self.internals_view is not None:
-            self.internals_view.value = self._internals_html()
-
-    def _internals_html(self) -> str:
-        reader = self.reader
-        if reader.saliency is None:
-            return '<b>Inside the network</b><br><span style="color:#666">Draw to see it.</span>'
-        pixelated = 'style="image-rendering:pixelated;border:1px solid #888"'
-        return (
-            "<b>What the prediction depends on</b><br>"
-            f'<img src="{_png_data_url(_saliency_over(reader.preview, reader.saliency))}" width="112" '
-            f'height="112" {pixelated} alt="the input in grey, the pixels the prediction depends on most in red"><br>'
-            f"<b>The first block's feature maps</b> (16 of {reader.feature_maps.shape[-1]})<br>"
-            f'<img src="{_png_data_url(_feature_map_grid(reader.feature_maps))}" width="226" height="226" '
-            f'{pixelated} alt="what 16 filters of the first block respond to in the drawing">'
-        )
-
-    def _repaint(self) -> None:
-        """Paint the whole canvas: black background, then every stroke (also for a new browser view)."""
-        # ipycanvas caches the canvas it last drew on; a new view needs the commands again
-        # (ipycanvas issue #322). Private attribute: ipycanvas is pinned to 0.14.
-        self.canvas._canvas_manager._current_canvas = None
-        with hold_canvas():
-            self.canvas.clear()
-            self.canvas.fill_style = "black"
-            self.canvas.fill_rect(0, 0, SIZE, SIZE)
-            self.canvas.stroke_style = "white"
-            self.canvas.fill_style = "white"
-            self.canvas.line_width = PEN
-            self.canvas.line_cap = "round"
-            self.canvas.line_join = "round"
-            for stroke in self.reader.strokes:
-                self.canvas.fill_circle(*stroke[0], PEN / 2)
-                if len(stroke) > 1:
-                    self.canvas.stroke_lines(stroke)
+        for view in self._views:
+            view.show(self.reader)
 
 
 def _a(digit: int) -> str:

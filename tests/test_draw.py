@@ -76,11 +76,11 @@ def test_a_model_of_your_own_has_no_detector_unless_given_one():
 
     model = load_pretrained()
     plain = DigitReader(model)
-    plain.strokes = LETTERS["an X"]
+    plain.draw(LETTERS["an X"])
     plain.read()
     assert plain.is_digit is None and plain.prediction in range(10)
     checked = DigitReader(model, detector=load_detector())
-    checked.strokes = LETTERS["an X"]
+    checked.draw(LETTERS["an X"])
     checked.read()
     assert checked.is_digit is False
     np.testing.assert_allclose(plain.probabilities, checked.probabilities, atol=1e-5)
@@ -124,15 +124,23 @@ def test_preview_is_what_the_model_sees(pad):
     assert "data:image/png;base64," in pad.preview_view.value
 
 
-def test_pad_and_strokes_to_mnist_agree_on_bad_drawings(pad):
+def test_pad_reader_and_strokes_to_mnist_agree_on_bad_drawings(pad):
+    pad.clear()
+    pad.draw(DIGITS["a 7"][1])
+    drawn = pad.strokes
     for bad, error, message in [
         ([[]], EmptyDrawingError, "the drawing is empty"),
         ([[(1, 2, 3)]], ValueError, r"stroke 0 \(a sequence of \(x, y\) points\) must have shape \(N, 2\)"),
         ([[(1, 2)], [(np.nan, 2)]], ValueError, "stroke 1 .* must hold finite numbers"),
+        ([[("a", "b")]], ValueError, "stroke 0 .* must hold pairs of numbers"),
+        ([["12"]], ValueError, "stroke 0 .* must hold pairs of numbers"),
+        ("a 7", ValueError, "strokes must be a list of strokes, got str"),
+        ([[(1, 2), (1e308, 2)]], ValueError, "stroke 0 .* must have coordinates of at most"),
     ]:
-        for draw in (pad.draw, strokes_to_mnist):
+        for draw in (pad.draw, pad.reader.draw, strokes_to_mnist):
             with pytest.raises(error, match=message):
                 draw(bad)
+    assert pad.strokes == drawn and pad.prediction == 7, "a bad drawing changes nothing on the pad"
 
 
 def test_errors_show_in_the_widget(pad, monkeypatch):
@@ -206,8 +214,6 @@ def test_pad_with_internals_shows_what_the_prediction_depends_on():
 
 
 def test_a_reader_takes_strokes_through_draw():
-    from digitlib.draw import DigitReader
-
     label, seven = DIGITS["a 7"]
     reader = DigitReader()
     reader.draw([*seven, []])
