@@ -18,16 +18,27 @@ import seaborn as sns
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from digitlib.validation import check_array, check_images, check_labels, check_same_length
+from digitlib.validation import (
+    check_array,
+    check_choice,
+    check_digit,
+    check_images,
+    check_images_by_name,
+    check_labels,
+    check_mapping,
+    check_pixels,
+    check_same_length,
+    check_scalar,
+)
 
 PALETTE = sns.color_palette("colorblind")
 
 
-def _check_images(images: np.ndarray, labels: np.ndarray | None = None) -> np.ndarray:
-    images = check_images(images)
-    if labels is not None:
-        check_same_length(images=images, labels=labels)
-    return images
+def _finish(fig: Figure) -> Figure:
+    """``fig`` laid out and closed in pyplot, so that a notebook shows it once, as the cell's result."""
+    fig.tight_layout()
+    plt.close(fig)
+    return fig
 
 
 #: The longest line of a digit's title in :func:`plot_digit_grid`; longer titles wrap.
@@ -38,9 +49,10 @@ def plot_digit_grid(
     images: np.ndarray, labels: np.ndarray | None = None, *, columns: int = 10, title: str | None = None
 ) -> Figure:
     """Show digits in a grid, white ink on black as the model sees them, each titled by its label."""
-    images = _check_images(images, labels)
-    if columns < 1:
-        raise ValueError(f"columns must be a positive integer, got {columns}")
+    images = check_images(images)
+    if labels is not None:
+        check_same_length(images=images, labels=labels)
+    check_scalar(columns, name="columns", kind="integer", low=1)
     columns = min(columns, len(images))
     rows = -(-len(images) // columns)
     titles = [] if labels is None else [textwrap.fill(str(label), GRID_TITLE_CHARS) for label in labels]
@@ -58,9 +70,7 @@ def plot_digit_grid(
             if titles:
                 ax.set_title(titles[index], fontsize=11)
     fig.suptitle(title or f"{len(images)} MNIST digits" + (" with their labels" if labels is not None else ""))
-    fig.tight_layout()
-    plt.close(fig)
-    return fig
+    return _finish(fig)
 
 
 def plot_class_balance(y_train: np.ndarray, y_test: np.ndarray) -> Figure:
@@ -80,32 +90,20 @@ def plot_class_balance(y_train: np.ndarray, y_test: np.ndarray) -> Figure:
     ax.set_ylabel("share of the split (%)")
     ax.set_title("Class balance of MNIST")
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=3, fontsize=9, frameon=False)
-    fig.tight_layout()
-    plt.close(fig)
-    return fig
-
-
-def _check_digit_set(images: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    images = _check_images(images, labels)
-    labels = check_labels(labels)
-    missing = sorted(set(range(10)) - set(np.unique(labels).tolist()))
-    if missing:
-        raise ValueError(f"labels must contain every digit 0-9; missing: {missing}")
-    return images, labels
+    return _finish(fig)
 
 
 def plot_class_means(images: np.ndarray, labels: np.ndarray) -> Figure:
     """The average image of each digit: where its writers put ink, on average."""
-    images, labels = _check_digit_set(images, labels)
+    images, labels = check_images(images), check_labels(labels, every_digit=True)
+    check_same_length(images=images, labels=labels)
     fig, axes = plt.subplots(1, 10, figsize=(12, 1.9))
     for digit, ax in enumerate(axes):
         ax.imshow(images[labels == digit].mean(axis=0), cmap="magma")
         ax.set_title(f"{digit} (n={np.sum(labels == digit):,})", fontsize=9)
         ax.set_axis_off()
     fig.suptitle("Mean image of each digit")
-    fig.tight_layout()
-    plt.close(fig)
-    return fig
+    return _finish(fig)
 
 
 #: The value ranges :func:`plot_pixel_histogram` groups ink pixels into (uint8, both ends
@@ -117,9 +115,7 @@ def plot_pixel_histogram(images: np.ndarray) -> Figure:
     """Left, the distribution of all pixel values (log scale); right, the share of the ink
     pixels (value > 0) in each of :data:`INK_RANGES`, so that the many grey values show their
     weight against the cores of strokes (250 to 255, a narrow range that holds a tall spike)."""
-    images = _check_images(images)
-    if images.dtype != np.uint8:
-        raise ValueError(f"images must be uint8 digits (0-255), got dtype {images.dtype}")
+    images = check_pixels(check_images(images))
     values = images.ravel()
     fig, axes = plt.subplots(1, 2, figsize=(10, 3.2))
     axes[0].hist(values, bins=64, range=(0, 255), color=PALETTE[0])
@@ -144,15 +140,13 @@ def plot_pixel_histogram(images: np.ndarray) -> Figure:
     ]
     axes[1].legend(handles=handles, loc="upper left", fontsize=9)
     fig.suptitle("How bright are MNIST's pixels?")
-    fig.tight_layout()
-    plt.close(fig)
-    return fig
+    return _finish(fig)
 
 
 def plot_ink_heatmap(images: np.ndarray) -> Figure:
     """Heat map of the share of images with ink at each pixel; pixels never used are marked
     with a cross, and a dashed square outlines the central 20 x 20 pixels."""
-    images = _check_images(images)
+    images = check_images(images)
     share = (images > 0).mean(axis=0) * 100
     fig, ax = plt.subplots(figsize=(5.4, 4.6))
     sns.heatmap(share, ax=ax, cmap="viridis", square=True, cbar_kws={"label": "images with ink here (%)"},
@@ -169,19 +163,18 @@ def plot_ink_heatmap(images: np.ndarray) -> Figure:
     ax.set_xlabel("column")
     ax.set_ylabel("row")
     ax.set_title(f"Where the ink falls, over {len(images):,} digits")
-    fig.tight_layout()
-    plt.close(fig)
-    return fig
+    return _finish(fig)
 
 
 def plot_lookalikes(
     images: np.ndarray, labels: np.ndarray, pairs: list[tuple[int, int]], *, examples: int = 4
 ) -> Figure:
     """For each pair of look-alike digits: examples of both, and where their mean images differ."""
-    images, labels = _check_digit_set(images, labels)
+    images, labels = check_images(images), check_labels(labels, every_digit=True)
+    check_same_length(images=images, labels=labels)
     for a, b in pairs:
-        if not (0 <= a <= 9 and 0 <= b <= 9 and a != b):
-            raise ValueError(f"pairs must hold two different digits 0-9, got {(a, b)}")
+        check_digit(a, name=f"the first digit of the pair {(a, b)}")
+        check_choice(b, name=f"the look-alike of {a} in the pair {(a, b)}", choices=[d for d in range(10) if d != a])
     columns = 2 * examples + 1
     fig, axes = plt.subplots(len(pairs), columns, figsize=(1.15 * columns, 1.4 * len(pairs) + 0.5), squeeze=False)
     for row, (a, b) in enumerate(pairs):
@@ -197,9 +190,7 @@ def plot_lookalikes(
         for ax in axes[row]:
             ax.set_axis_off()
     fig.suptitle("Look-alike digits (red: more ink in the first, blue: in the second)")
-    fig.tight_layout()
-    plt.close(fig)
-    return fig
+    return _finish(fig)
 
 
 def plot_digit_geometry(centers: np.ndarray, boxes: np.ndarray) -> Figure:
@@ -229,18 +220,14 @@ def plot_digit_geometry(centers: np.ndarray, boxes: np.ndarray) -> Figure:
     axes[1].set_xticks(sides[::2])
     axes[1].set_title("Bounding boxes of the ink")
     axes[1].legend(fontsize=9)
-    fig.tight_layout()
-    plt.close(fig)
-    return fig
+    return _finish(fig)
 
 
 def plot_filters(model, layer: str, *, channel: int = 0) -> Figure:
     """The learned 3x3 kernels of a convolution layer (input ``channel`` of each filter)."""
     kernels = model.get_layer(layer).get_weights()[0]  # (height, width, in_channels, filters)
-    if kernels.ndim != 4:
-        raise ValueError(f"layer {layer!r} is not a 2-D convolution (its kernel has shape {kernels.shape})")
-    if not 0 <= channel < kernels.shape[2]:
-        raise ValueError(f"channel must be between 0 and {kernels.shape[2] - 1}, got {channel}")
+    kernels = check_array(kernels, name=f"the kernel of layer {layer!r} (a 2-D convolution's)", ndim=4)
+    check_scalar(channel, name="channel", kind="integer", low=0, high=kernels.shape[2] - 1)
     filters = kernels[:, :, channel, :]
     count = filters.shape[-1]
     columns = min(16, count)
@@ -252,22 +239,18 @@ def plot_filters(model, layer: str, *, channel: int = 0) -> Figure:
         if index < count:
             ax.imshow(filters[:, :, index], cmap="RdBu_r", vmin=-limit, vmax=limit)
     fig.suptitle(f"The {count} learned filters of {layer} (red: positive weight, blue: negative)")
-    fig.tight_layout()
-    plt.close(fig)
-    return fig
+    return _finish(fig)
 
 
 def plot_feature_maps(model, image: np.ndarray, layer: str, *, maps: int = 16) -> Figure:
     """What the first ``maps`` filters of ``layer`` output for one input ``image`` of shape (28, 28, 1)."""
     import keras
 
-    image = np.asarray(image, dtype=np.float32)
-    if image.shape != tuple(model.input_shape[1:]):
-        raise ValueError(f"image must have the model's input shape {model.input_shape[1:]}, got {image.shape}")
+    image = check_array(image, name="image (one of the model's inputs)", shape=tuple(model.input_shape[1:]))
+    image = image.astype(np.float32)
     probe = keras.Model(model.inputs[0], model.get_layer(layer).output)
     activations = np.asarray(probe(image[np.newaxis], training=False))[0]
-    if activations.ndim != 3:
-        raise ValueError(f"layer {layer!r} does not output feature maps (its output has shape {activations.shape})")
+    activations = check_array(activations, name=f"the output of layer {layer!r} (feature maps)", ndim=3)
     maps = min(maps, activations.shape[-1])
     columns = min(8, maps)
     rows = -(-maps // columns)
@@ -282,9 +265,7 @@ def plot_feature_maps(model, image: np.ndarray, layer: str, *, maps: int = 16) -
         ax.set_title(f"filter {index}", fontsize=8)
     height, width, channels = activations.shape
     fig.suptitle(f"Feature maps of {layer}: {maps} of {channels}, each {height}x{width}")
-    fig.tight_layout()
-    plt.close(fig)
-    return fig
+    return _finish(fig)
 
 
 def plot_learning_curves(history) -> Figure:
@@ -293,9 +274,8 @@ def plot_learning_curves(history) -> Figure:
     ``history``: what ``model.fit`` returns, or its ``.history`` dictionary.
     """
     curves = getattr(history, "history", history)
-    needed = {"accuracy", "val_accuracy", "loss", "val_loss"}
-    if not isinstance(curves, dict) or not needed <= set(curves):
-        raise ValueError(f"history must hold {sorted(needed)} (fit with validation data and the accuracy metric)")
+    needed = ["accuracy", "loss", "val_accuracy", "val_loss"]
+    check_mapping(curves, name="history (fit with validation data and the accuracy metric)", required=needed)
     epochs = np.arange(1, len(curves["loss"]) + 1)
     fig, axes = plt.subplots(1, 2, figsize=(10, 3.6))
     for ax, metric, pick, word in zip(axes, ("accuracy", "loss"), (np.argmax, np.argmin), ("best", "lowest")):
@@ -309,21 +289,16 @@ def plot_learning_curves(history) -> Figure:
         ax.set_title(f"{metric.capitalize()} per epoch")
         # below the axes, clear of the curves and of the best epoch's line
         ax.legend(fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.17), ncol=2, frameon=False)
-    fig.tight_layout()
-    plt.close(fig)
-    return fig
+    return _finish(fig)
 
 
 def plot_accuracy_by_condition(accuracies: dict[str, dict[str, float]], *, title: str | None = None) -> Figure:
     """Grouped bars: ``accuracies[model][condition]`` in %, one group per condition, one bar per model."""
-    if not accuracies or not all(isinstance(v, dict) and v for v in accuracies.values()):
-        raise ValueError("accuracies must map each model name to a non-empty {condition: accuracy} dict")
-    conditions = list(next(iter(accuracies.values())))
+    check_mapping(accuracies, name="accuracies")
+    conditions = list(check_mapping(next(iter(accuracies.values())), name="the first model's accuracies"))
     for name, values in accuracies.items():
-        if list(values) != conditions:
-            raise ValueError(f"every model needs the same conditions {conditions}; {name!r} has {list(values)}")
-        if not all(0 <= v <= 1 for v in values.values()):
-            raise ValueError(f"accuracies must be fractions between 0 and 1; {name!r} has {values}")
+        check_mapping(values, name=f"accuracies[{name!r}]", required=conditions, allowed=conditions)
+        check_array(list(values.values()), name=f"accuracies[{name!r}] (fractions, not %)", low=0, high=1)
     width = 0.8 / len(accuracies)
     positions = np.arange(len(conditions))
     fig, ax = plt.subplots(figsize=(max(6, 1.6 * len(conditions)), 3.8))
@@ -336,17 +311,15 @@ def plot_accuracy_by_condition(accuracies: dict[str, dict[str, float]], *, title
     ax.set_ylabel("test accuracy (%)")
     ax.set_title(title or "Accuracy by condition")
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=len(accuracies), frameon=False, fontsize=9)
-    fig.tight_layout()
-    plt.close(fig)
-    return fig
+    return _finish(fig)
 
 
 def plot_confusion_matrix(matrix: np.ndarray, *, normalize: bool = False) -> Figure:
     """Heat map of a 10x10 confusion matrix: counts, or each row as a share of its true digit (%)."""
     matrix = check_array(matrix, name="matrix (a 10x10 confusion matrix)", shape=(10, 10))
     rows = matrix.sum(axis=1, keepdims=True)
-    if normalize and np.any(rows == 0):
-        raise ValueError("cannot normalize: some true digit has no examples")
+    if normalize:
+        check_array(rows, name="the examples of each true digit (matrix's row sums)", low=0, closed="neither")
     values = matrix / rows * 100 if normalize else matrix
     fig, ax = plt.subplots(figsize=(6.4, 5.4))
     sns.heatmap(values, ax=ax, annot=True, fmt=".1f" if normalize else "d", cmap="viridis", square=True,
@@ -355,9 +328,7 @@ def plot_confusion_matrix(matrix: np.ndarray, *, normalize: bool = False) -> Fig
     ax.set_xlabel("predicted digit")
     ax.set_ylabel("true digit")
     ax.set_title("Confusion matrix" + (" (each row sums to 100 %)" if normalize else f" ({matrix.sum():,} digits)"))
-    fig.tight_layout()
-    plt.close(fig)
-    return fig
+    return _finish(fig)
 
 
 def plot_reliability_diagram(calibration) -> Figure:
@@ -379,9 +350,7 @@ def plot_reliability_diagram(calibration) -> Figure:
     ax_counts.set_xlabel("confidence (probability of the predicted digit)")
     ax_counts.set_ylabel("digits")
     ax_counts.set_xlim(0, 1)
-    fig.tight_layout()
-    plt.close(fig)
-    return fig
+    return _finish(fig)
 
 
 def plot_robustness_curves(sweeps: dict[str, dict[str, tuple]]) -> Figure:
@@ -389,15 +358,12 @@ def plot_robustness_curves(sweeps: dict[str, dict[str, tuple]]) -> Figure:
 
     ``sweeps[model][kind] = (values, accuracies)``, as :func:`digitlib.evaluate.robustness_sweep` gives.
     """
-    if not sweeps or not all(isinstance(v, dict) and v for v in sweeps.values()):
-        raise ValueError("sweeps must map each model name to a non-empty {kind: (values, accuracies)} dict")
-    kinds = list(next(iter(sweeps.values())))
+    check_mapping(sweeps, name="sweeps")
+    kinds = list(check_mapping(next(iter(sweeps.values())), name="the first model's sweeps"))
     for name, per_kind in sweeps.items():
-        if list(per_kind) != kinds:
-            raise ValueError(f"every model needs the same kinds {kinds}; {name!r} has {list(per_kind)}")
+        check_mapping(per_kind, name=f"sweeps[{name!r}]", required=kinds, allowed=kinds)
         for kind, (values, accuracies) in per_kind.items():
-            if len(values) != len(accuracies):
-                raise ValueError(f"{name!r}, {kind!r}: {len(values)} values but {len(accuracies)} accuracies")
+            check_same_length(**{f"the values of sweeps[{name!r}][{kind!r}]": values, "their accuracies": accuracies})
     fig, axes = plt.subplots(1, len(kinds), figsize=(3.6 * len(kinds), 3.4), squeeze=False, sharey=True)
     for ax, kind in zip(axes[0], kinds):
         for (name, per_kind), color in zip(sweeps.items(), PALETTE):
@@ -408,26 +374,7 @@ def plot_robustness_curves(sweeps: dict[str, dict[str, tuple]]) -> Figure:
     axes[0, 0].set_ylabel("test accuracy (%)")
     axes[0, 0].legend(fontsize=9)
     fig.suptitle("Accuracy as the test digits are distorted")
-    fig.tight_layout()
-    plt.close(fig)
-    return fig
-
-
-def _check_like_images(values, shape: tuple[int, ...], *, name: str) -> np.ndarray:
-    """``values``, one map per image: ``shape`` (the images' (N, H, W)), or that with a channel axis."""
-    values = check_array(values, name=name, ndim=(3, 4), finite=True)
-    if values.ndim == 4:
-        values = check_array(values, name=name, shape=(None, None, None, 1))[..., 0]
-    if values.shape != shape:
-        raise ValueError(f"{name} must have the images' shape {shape}, got {values.shape}")
-    return values
-
-
-def _check_maps(maps, shape: tuple[int, ...], *, name: str) -> dict:
-    """``maps``, a non-empty dict of arrays each checked by :func:`_check_like_images`."""
-    if not isinstance(maps, dict) or not maps:
-        raise ValueError(f"{name} must be a non-empty dict of arrays, got {maps!r:.60}")
-    return {key: _check_like_images(values, shape, name=f"{name}[{key!r}]") for key, values in maps.items()}
+    return _finish(fig)
 
 
 def plot_attributions(
@@ -447,14 +394,13 @@ def plot_attributions(
     (optional, (N, 2)): the top-left pixel (row, column) of a ``box_size`` square to outline on
     each of that row's maps, such as the region a method finds most important.
     """
-    images = _check_images(images, labels)
-    maps = _check_maps(maps, images.shape, name="maps")
-    if box_size < 1:
-        raise ValueError(f"box_size must be a positive integer, got {box_size}")
-    boxes = boxes or {}
+    images = check_images(images)
+    if labels is not None:
+        check_same_length(images=images, labels=labels)
+    maps = check_images_by_name(maps, name="maps", shape=images.shape)
+    check_scalar(box_size, name="box_size", kind="integer", low=1)
+    boxes = check_mapping(boxes or {}, name="boxes (rows of maps)", allowed=list(maps), non_empty=False)
     for row, corners in boxes.items():
-        if row not in maps:
-            raise ValueError(f"boxes names a row that maps lacks: {row!r} (rows: {list(maps)})")
         check_array(corners, name=f"boxes[{row!r}]", shape=(len(images), 2))
     count = len(images)
     fig, axes = plt.subplots(
@@ -484,9 +430,7 @@ def plot_attributions(
         for spine in ax.spines.values():
             spine.set_visible(False)
     fig.suptitle(title or "What each prediction depends on (red: for the digit, blue: against)")
-    fig.tight_layout()
-    plt.close(fig)
-    return fig
+    return _finish(fig)
 
 
 def plot_adversarial_examples(
@@ -507,13 +451,11 @@ def plot_adversarial_examples(
     unperturbed digits) and every ``epsilon`` to the digits the model reads.  Wrong readings are
     marked "wrong" and drawn in a second colour.
     """
-    images = _check_images(images, labels)
-    labels = check_labels(labels)
-    directions = _check_like_images(directions, images.shape, name="directions")
-    adversarial = _check_maps(adversarial, images.shape, name="adversarial")
-    missing = [e for e in [0, *adversarial] if e not in predictions]
-    if missing:
-        raise ValueError(f"predictions must hold 0 (the originals) and every epsilon of adversarial; missing {missing}")
+    images, labels = check_images(images), check_labels(labels)
+    check_same_length(images=images, labels=labels)
+    directions = check_images(directions, name="directions", shape=images.shape, finite=True)
+    adversarial = check_images_by_name(adversarial, name="adversarial", shape=images.shape)
+    check_mapping(predictions, name="predictions (0: the originals, then each epsilon)", required=[0, *adversarial])
     for epsilon in [0, *adversarial]:
         check_labels(predictions[epsilon], name=f"predictions[{epsilon}]")
         check_same_length(images=images, **{f"predictions[{epsilon}]": predictions[epsilon]})
@@ -543,21 +485,18 @@ def plot_adversarial_examples(
         ax.set_xticks([])
         ax.set_yticks([])
     fig.suptitle(title or "Adversarial digits: each pixel moved by ε in the direction that raises the loss")
-    fig.tight_layout()
-    plt.close(fig)
-    return fig
+    return _finish(fig)
 
 
 def plot_accuracy_under_attack(epsilons, accuracies, *, count: int, title: str | None = None) -> Figure:
     """Accuracy (%) against the strength ε of an attack on ``count`` digits, with ε also in grey
     levels of 255 on the top axis and chance (10 %) marked."""
-    epsilons = check_array(epsilons, name="epsilons", ndim=1, finite=True).astype(float)
-    accuracies = check_array(accuracies, name="accuracies", ndim=1, finite=True).astype(float)
+    epsilons = check_array(epsilons, name="epsilons", ndim=1, finite=True, low=0).astype(float)
+    accuracies = check_array(accuracies, name="accuracies (fractions, not %)", ndim=1, finite=True, low=0, high=1)
+    accuracies = accuracies.astype(float)
     check_same_length(epsilons=epsilons, accuracies=accuracies)
-    if np.any(epsilons < 0) or np.any(np.diff(epsilons) <= 0):
-        raise ValueError(f"epsilons must be non-negative and increasing, got {epsilons.tolist()}")
-    if np.any((accuracies < 0) | (accuracies > 1)):
-        raise ValueError(f"accuracies must be fractions between 0 and 1, got {accuracies.tolist()}")
+    steps = np.diff(epsilons)
+    check_array(steps, name="the steps from each epsilon to the next", low=0, closed="neither", non_empty=False)
     fig, ax = plt.subplots(figsize=(6.4, 3.8))
     ax.plot(epsilons, accuracies * 100, marker="o", color=PALETTE[0], label="accuracy under attack")
     ax.axhline(10, color="0.3", linestyle="--", linewidth=1, label="chance (10 %)")
@@ -569,9 +508,7 @@ def plot_accuracy_under_attack(epsilons, accuracies, *, count: int, title: str |
     top = ax.secondary_xaxis("top", functions=(lambda e: e * 255, lambda g: g / 255))
     top.set_xlabel("the same change in grey levels (of 255)")
     fig.suptitle(title or f"Accuracy on {count:,} digits as the attack grows")
-    fig.tight_layout()
-    plt.close(fig)
-    return fig
+    return _finish(fig)
 
 
 def plot_detector_tradeoff(curves: dict, chosen: dict) -> Figure:
@@ -581,8 +518,8 @@ def plot_detector_tradeoff(curves: dict, chosen: dict) -> Figure:
     returns them; ``chosen``: ``{name: (kept, rejected)}``, the point each threshold chose,
     marked on its curve.
     """
-    if not curves or set(chosen) - set(curves):
-        raise ValueError(f"chosen must name curves among {list(curves)}, got {list(chosen)}")
+    check_mapping(curves, name="curves")
+    check_mapping(chosen, name="chosen", allowed=list(curves), non_empty=False)
     fig, ax = plt.subplots(figsize=(6.4, 4.2))
     for index, ((name, (_, kept, rejected)), colour) in enumerate(zip(curves.items(), PALETTE)):
         kept = check_array(kept, name=f"kept of {name!r}", ndim=1, finite=True)
@@ -610,9 +547,7 @@ def plot_detector_tradeoff(curves: dict, chosen: dict) -> Figure:
     ax.grid(alpha=0.3)
     ax.legend(loc="lower left", fontsize=9)
     fig.suptitle("Validation data: digits kept against non-digits refused")
-    fig.tight_layout()
-    plt.close(fig)
-    return fig
+    return _finish(fig)
 
 
 class InteractiveFigure(widgets.VBox):
@@ -629,8 +564,7 @@ class InteractiveFigure(widgets.VBox):
     """
 
     def __init__(self, draw, **controls):
-        if not controls:
-            raise ValueError("InteractiveFigure needs at least one control, got none")
+        check_mapping(controls, name="the controls of InteractiveFigure")
         self.draw, self.controls = draw, controls
         self.image = widgets.Image(format="png")
         for control in controls.values():
@@ -653,12 +587,12 @@ def plot_pen_characters(characters, titles=None, *, columns: int = 10, title: st
     """Pen-written characters as the pen drew them: each a list of (n, 2) arrays of (x, y)
     points (y down), every stroke in its own shade, its start dotted; ``titles`` one each."""
     characters = list(characters)
-    if not characters:
-        raise ValueError("characters must hold at least one character (a list of (n, 2) stroke arrays)")
-    if titles is not None and len(titles) != len(characters):
-        raise ValueError(f"titles must give one title a character: {len(characters)} characters, {len(titles)} titles")
-    if columns < 1:
-        raise ValueError(f"columns must be a positive integer, got {columns}")
+    check_scalar(
+        len(characters), name="the number of characters (lists of (n, 2) stroke arrays)", kind="integer", low=1
+    )
+    if titles is not None:
+        check_same_length(characters=characters, titles=titles)
+    check_scalar(columns, name="columns", kind="integer", low=1)
     columns = min(columns, len(characters))
     rows = -(-len(characters) // columns)
     fig, axes = plt.subplots(rows, columns, figsize=(1.25 * columns, 1.45 * rows + 0.5), squeeze=False)
@@ -677,9 +611,7 @@ def plot_pen_characters(characters, titles=None, *, columns: int = 10, title: st
         if titles is not None:
             ax.set_title(textwrap.fill(str(titles[index]), GRID_TITLE_CHARS), fontsize=10)
     fig.suptitle(title or f"{len(characters)} characters as the pen drew them (a dot: where a stroke starts)")
-    fig.tight_layout()
-    plt.close(fig)
-    return fig
+    return _finish(fig)
 
 
 def plot_writer_accuracy(accuracies: dict[str, np.ndarray], *, served: np.ndarray | None = None,
@@ -688,15 +620,13 @@ def plot_writer_accuracy(accuracies: dict[str, np.ndarray], *, served: np.ndarra
     value a writer, the same writers in the same order for every name (ranked by the first);
     ``served`` (bool, one a writer) marks the writers not served with a cross, on the curve of
     ``served_of`` (default: the first name)."""
-    if not accuracies:
-        raise ValueError("accuracies must map a name to each writer's accuracy")
-    values = {name: check_array(v, name=f"accuracies[{name!r}]", ndim=1, finite=True) for name, v in accuracies.items()}
+    check_mapping(accuracies, name="accuracies")
+    values = {
+        name: check_array(v, name=f"accuracies[{name!r}] (fractions, not %)", ndim=1, finite=True, low=0, high=1)
+        for name, v in accuracies.items()
+    }
+    check_same_length(**{f"accuracies[{name!r}]": v for name, v in values.items()})
     first = next(iter(values.values()))
-    for name, v in values.items():
-        if len(v) != len(first):
-            raise ValueError(f"every name needs one accuracy a writer: {len(first)} writers, {name!r} has {len(v)}")
-        if not ((0 <= v) & (v <= 1)).all():
-            raise ValueError(f"accuracies must be fractions between 0 and 1; {name!r} is not")
     order = np.argsort(first, kind="stable")
     ranks = np.arange(1, len(first) + 1)
     fig, ax = plt.subplots(figsize=(8, 3.8))
@@ -705,8 +635,7 @@ def plot_writer_accuracy(accuracies: dict[str, np.ndarray], *, served: np.ndarra
     if served is not None:
         served = check_array(served, name="served", shape=first.shape, dtype=bool)
         served_of = next(iter(values)) if served_of is None else served_of
-        if served_of not in values:
-            raise ValueError(f"served_of must be one of {list(values)}, got {served_of!r}")
+        check_choice(served_of, name="served_of", choices=values)
         missed = ~served[order]
         ax.plot(ranks[missed], values[served_of][order][missed] * 100, "x", color="black", markersize=10,
                 label=f"not served by {served_of}")  # fmt: skip
@@ -716,6 +645,4 @@ def plot_writer_accuracy(accuracies: dict[str, np.ndarray], *, served: np.ndarra
     ax.grid(alpha=0.3)
     ax.set_title(title or f"Accuracy writer by writer ({len(first)} writers)")
     ax.legend(fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.15), ncol=3, frameon=False)
-    fig.tight_layout()
-    plt.close(fig)
-    return fig
+    return _finish(fig)
