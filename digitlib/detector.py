@@ -24,9 +24,9 @@ from pathlib import Path
 
 import numpy as np
 
-from digitlib.models import load_pretrained
+from digitlib.models import load_pretrained, traced_for_one_image
 from digitlib.startup import quiet_tensorflow_startup
-from digitlib.validation import INPUT_SHAPE, check_array, check_model_input, check_scalar
+from digitlib.validation import check_array, check_model_input, check_scalar
 
 with quiet_tensorflow_startup():
     import keras
@@ -142,19 +142,12 @@ def load_detector() -> DigitDetector:
 
 def single_image_reader(model: keras.Model):
     """A fast function from one (28, 28) image in [0, 1] to ``(probabilities, features)``,
-    traced once like :func:`~digitlib.models.single_image_predictor`."""
-    import tensorflow as tf
-
+    traced once by :func:`~digitlib.models.traced_for_one_image`."""
     both = feature_model(model)
-
-    @tf.function(input_signature=[tf.TensorSpec((1, *INPUT_SHAPE), tf.float32)])
-    @tf.autograph.experimental.do_not_convert
-    def read(batch):
-        return both(batch, training=False)
+    read = traced_for_one_image(lambda batch: both(batch, training=False))
 
     def probabilities_and_features(image):
-        image = check_array(image, name="image", shape=INPUT_SHAPE[:2]).astype(np.float32)
-        probabilities, features = read(tf.constant(image[np.newaxis, :, :, np.newaxis]))
+        probabilities, features = read(image)
         return probabilities.numpy()[0], features.numpy()
 
     return probabilities_and_features

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from digitlib.startup import quiet_tensorflow_startup
-from digitlib.validation import INPUT_SHAPE, check_array
+from digitlib.validation import INPUT_SHAPE, check_array, check_choice, check_mapping, check_scalar
 
 with quiet_tensorflow_startup():
     import keras
@@ -70,9 +70,7 @@ class RandomStrokeWidth(layers.Layer):
 
     def __init__(self, factor: float = 0.6, seed: int | None = None, **kwargs):
         super().__init__(**kwargs)
-        if not 0 <= factor <= 1:
-            raise ValueError(f"factor must be between 0 and 1, got {factor}")
-        self.factor = factor
+        self.factor = check_scalar(factor, name="factor", low=0, high=1)
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed)
 
@@ -138,10 +136,11 @@ class RandomAffine(layers.Layer):
         **kwargs,
     ):
         super().__init__(**kwargs)
+        check_scalar(rotation_degrees, name="rotation_degrees", low=0)
+        check_scalar(slant, name="slant", low=0)
+        check_scalar(height, name="height", low=0, high=1, closed="low")
+        check_scalar(width, name="width", low=0, high=1, closed="low")
         self.limits = [rotation_degrees, slant, height, width, shift_pixels, shift_pixels]
-        for name, value in zip(["rotation_degrees", "slant", "height", "width"], self.limits):
-            if value < 0 or (name in ("height", "width") and value >= 1):
-                raise ValueError(f"{name} must be at least 0 (and below 1 for sizes), got {value}")
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed)
 
@@ -191,11 +190,8 @@ def build_augmentation(seed: int | None = None, *, strengths: dict[str, float] |
     ``strengths`` overrides some of :data:`AUGMENTATION`; 0 switches one off.  Active
     only when called with ``training=True``.
     """
+    check_mapping(strengths or {}, name="strengths", allowed=AUGMENTATION, non_empty=False)
     chosen = {**AUGMENTATION, **(strengths or {})}
-    if set(chosen) != set(AUGMENTATION):
-        raise ValueError(
-            f"strengths must name distortions among {list(AUGMENTATION)}, got {sorted(set(chosen) - set(AUGMENTATION))}"
-        )
     affine_seed, stroke_seed = layer_seeds(seed, 2)
     geometry = {name: value for name, value in chosen.items() if name != "stroke"}
     return keras.Sequential(
@@ -234,8 +230,7 @@ def build_enhanced(
     normalization (the convolutions get biases instead), and ``head="flatten"`` replaces
     the global average by a flattened layer, as the baseline has.
     """
-    if head not in ("average", "flatten"):
-        raise ValueError(f"head must be 'average' or 'flatten', got {head!r}")
+    check_choice(head, name="head", choices=("average", "flatten"))
     augmentation_seed, dropout_seed = layer_seeds(seed, 2)
     inputs = keras.Input(INPUT_SHAPE, name="image")
     x = build_augmentation(augmentation_seed, strengths=strengths)(inputs) if augment else inputs
@@ -250,8 +245,7 @@ def build_enhanced(
 
 def pretrained_weights_path(which: str = "shipped") -> Path:
     """Where the weights ``which`` (a key of :data:`PRETRAINED_WEIGHTS`) live inside the package."""
-    if which not in PRETRAINED_WEIGHTS:
-        raise ValueError(f"which must be one of {', '.join(map(repr, PRETRAINED_WEIGHTS))}, got {which!r}")
+    check_choice(which, name="which", choices=PRETRAINED_WEIGHTS)
     return Path(str(resources.files("digitlib") / "weights" / PRETRAINED_WEIGHTS[which]))
 
 
@@ -269,8 +263,10 @@ def load_pretrained(which: str = "shipped") -> keras.Model:
     return model
 
 
-def single_image_predictor(model: keras.Model):
-    """A fast function from one (28, 28) float32 image in [0, 1] to its ten probabilities.
+def traced_for_one_image(batch_function):
+    """``batch_function``, of a batch of one (1, 28, 28, 1) float32 image, traced once by
+    TensorFlow, as a function of one (28, 28) image in [0, 1]: the image is checked, given its
+    batch and channel axes, and passed on; what ``batch_function`` returns comes back as tensors.
 
     ``model.predict`` costs tens of milliseconds per call and even a direct eager call costs
     several; a traced TensorFlow function with a fixed input shape costs a few milliseconds on a
@@ -278,14 +274,25 @@ def single_image_predictor(model: keras.Model):
     """
     import tensorflow as tf
 
-    @tf.function(input_signature=[tf.TensorSpec((1, *INPUT_SHAPE), tf.float32)])
-    @tf.autograph.experimental.do_not_convert
-    def probabilities(batch):
-        return model(batch, training=False)
+    traced = tf.function(
+        tf.autograph.experimental.do_not_convert(batch_function),
+        input_signature=[tf.TensorSpec((1, *INPUT_SHAPE), tf.float32)],
+    )
+
+    def on_one_image(image):
+        image = check_array(image, name="image", shape=INPUT_SHAPE[:2]).astype(np.float32)
+        return traced(tf.constant(image[np.newaxis, :, :, np.newaxis]))
+
+    return on_one_image
+
+
+def single_image_predictor(model: keras.Model):
+    """A fast function from one (28, 28) float32 image in [0, 1] to its ten probabilities
+    (traced once, see :func:`traced_for_one_image`)."""
+    probabilities = traced_for_one_image(lambda batch: model(batch, training=False))
 
     def predict(image):
-        image = check_array(image, name="image", shape=INPUT_SHAPE[:2]).astype(np.float32)
-        return probabilities(tf.constant(image[np.newaxis, :, :, np.newaxis])).numpy()[0]
+        return probabilities(image).numpy()[0]
 
     return predict
 
@@ -306,8 +313,6 @@ def single_image_internals(model: keras.Model, layer: str = "block1_relu2"):
     head = model.get_layer("probabilities")
     probe = keras.Model(model.inputs[0], [model.get_layer(layer).output, head.input, model.outputs[0]])
 
-    @tf.function(input_signature=[tf.TensorSpec((1, *INPUT_SHAPE), tf.float32)])
-    @tf.autograph.experimental.do_not_convert
     def inside(batch):
         with tf.GradientTape() as tape:
             tape.watch(batch)
@@ -316,9 +321,10 @@ def single_image_internals(model: keras.Model, layer: str = "block1_relu2"):
             score = tf.reduce_max(logits[0])
         return probabilities[0], tape.gradient(score, batch)[0, :, :, 0], maps[0]
 
+    inside_one_image = traced_for_one_image(inside)
+
     def internals(image):
-        image = check_array(image, name="image", shape=INPUT_SHAPE[:2]).astype(np.float32)
-        probabilities, gradient, maps = inside(tf.constant(image[np.newaxis, :, :, np.newaxis]))
+        probabilities, gradient, maps = inside_one_image(image)
         saliency = ndimage.gaussian_filter(np.abs(gradient.numpy()), 1.0)
         return probabilities.numpy(), saliency / max(float(saliency.max()), 1e-12), maps.numpy()
 

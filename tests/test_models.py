@@ -13,6 +13,9 @@ from digitlib.models import (
     layer_seeds,
     load_pretrained,
     pretrained_weights_path,
+    single_image_internals,
+    single_image_predictor,
+    traced_for_one_image,
 )
 
 
@@ -111,7 +114,7 @@ def test_augmentation_strengths_can_be_switched_off_but_not_misnamed():
     still = {name: 0 for name in AUGMENTATION}
     assert np.allclose(np.asarray(build_augmentation(seed=0, strengths=still)(images, training=True)), images,
                        atol=1e-5)  # fmt: skip
-    with pytest.raises(ValueError, match=r"strengths must name distortions among .* got \['zoom'\]"):
+    with pytest.raises(ValueError, match=r"strengths must have keys among \['rotation_degrees', .* got \['zoom'\]"):
         build_augmentation(strengths={"zoom": 0.1})
 
 
@@ -138,8 +141,41 @@ def test_random_stroke_width_thickens_and_thins():
 def test_random_layers_validate_their_limits():
     with pytest.raises(ValueError, match="factor must be between 0 and 1, got 1.5"):
         RandomStrokeWidth(1.5)
-    with pytest.raises(ValueError, match="width must be at least 0 .* got 1.2"):
+    with pytest.raises(ValueError, match=r"width must be between 0 and 1 \(1 excluded\), got 1.2"):
         RandomAffine(width=1.2)
+    with pytest.raises(ValueError, match="slant must be at least 0, got -0.1"):
+        RandomAffine(slant=-0.1)
+
+
+def test_enhanced_head_is_one_of_two():
+    with pytest.raises(ValueError, match="head must be one of 'average', 'flatten', got 'dense'"):
+        build_enhanced(head="dense")
+
+
+def test_a_function_for_one_image_is_traced_once_and_checks_the_image():
+    traces = []
+
+    def doubled(batch):
+        traces.append(batch.shape)
+        return batch * 2
+
+    on_one_image = traced_for_one_image(doubled)
+    assert np.allclose(on_one_image(np.full((28, 28), 0.25)).numpy(), 0.5)
+    assert on_one_image(np.ones((28, 28))).shape == (1, 28, 28, 1)
+    assert traces == [(1, 28, 28, 1)]
+    with pytest.raises(ValueError, match=r"image must have shape \(28, 28\), got float64 of shape \(28, 28, 1\)"):
+        on_one_image(np.zeros((28, 28, 1)))
+
+
+def test_single_image_functions_agree_with_the_model():
+    model = build_enhanced(seed=0)
+    image = np.random.default_rng(0).random((28, 28), dtype=np.float32)
+    expected = np.asarray(model(image[np.newaxis, :, :, np.newaxis], training=False))[0]
+    assert np.allclose(single_image_predictor(model)(image), expected, atol=1e-6)
+    probabilities, saliency, maps = single_image_internals(model)(image)
+    assert np.allclose(probabilities, expected, atol=1e-6)
+    assert saliency.shape == (28, 28) and saliency.max() == pytest.approx(1.0) and saliency.min() >= 0
+    assert maps.shape == (28, 28, 32)
 
 
 def test_pretrained_model_recognises_test_digits(mnist):
