@@ -14,7 +14,7 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
-from digitlib.validation import check_same_length
+from digitlib.validation import check_choice, check_same_length
 
 PROFILE_ENV = "DIGITLIB_PROFILE"
 
@@ -64,8 +64,7 @@ class Profile:
 
     def limit(self, x: np.ndarray, y: np.ndarray, split: str) -> tuple[np.ndarray, np.ndarray]:
         """The first ``train_samples`` or ``test_samples`` pairs of ``(x, y)`` (all of them if ``None``)."""
-        if split not in ("train", "test"):
-            raise ValueError(f"split must be 'train' or 'test', got {split!r}")
+        check_choice(split, name="split", choices=("train", "test"))
         check_same_length(x=x, y=y)
         n = self.train_samples if split == "train" else self.test_samples
         return (x, y) if n is None else (x[:n], y[:n])
@@ -108,10 +107,5 @@ PROFILES = {
 def get_profile(name: str | None = None) -> Profile:
     """The profile called ``name``, or the one ``$DIGITLIB_PROFILE`` selects (default ``full``)."""
     chosen = name if name is not None else os.environ.get(PROFILE_ENV, "full")
-    try:
-        return PROFILES[chosen.strip().lower()]
-    except KeyError:
-        raise ValueError(
-            f"unknown profile {chosen!r} (from {'the argument' if name is not None else PROFILE_ENV}); "
-            f"expected one of: {', '.join(PROFILES)}"
-        ) from None
+    source = "the argument" if name is not None else PROFILE_ENV
+    return PROFILES[check_choice(chosen.strip().lower(), name=f"the profile (from {source})", choices=PROFILES)]

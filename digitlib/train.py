@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from digitlib.startup import quiet_tensorflow_startup
+from digitlib.validation import check_scalar
 
 with quiet_tensorflow_startup():
     import keras
@@ -87,8 +88,7 @@ def fit(
     the best weights.  ``checkpoint``: save the best weights (by validation accuracy) there.
     The returned history also holds each epoch's duration, as ``history.history["seconds"]``.
     """
-    if epochs < 1:
-        raise ValueError(f"epochs must be at least 1, got {epochs}")
+    check_scalar(epochs, name="epochs", kind="integer", low=1)
     model.compile(
         optimizer=keras.optimizers.Adam(learning_rate),
         loss="sparse_categorical_crossentropy",

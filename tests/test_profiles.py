@@ -21,9 +21,11 @@ def test_environment_selects_quick(monkeypatch):
 def test_unknown_profile_names_the_choices(monkeypatch):
     monkeypatch.setenv(PROFILE_ENV, "fast")
     with pytest.raises(
-        ValueError, match=r"unknown profile 'fast' \(from DIGITLIB_PROFILE\); expected one of: full, quick"
+        ValueError, match=r"the profile \(from DIGITLIB_PROFILE\) must be one of 'full', 'quick', got 'fast'"
     ):
         get_profile()
+    with pytest.raises(ValueError, match=r"the profile \(from the argument\) must be one of"):
+        get_profile("slow")
 
 
 def test_limit_takes_the_first_samples():
@@ -35,7 +37,7 @@ def test_limit_takes_the_first_samples():
 
 
 def test_limit_validates_its_input():
-    with pytest.raises(ValueError, match="split must be 'train' or 'test'"):
+    with pytest.raises(ValueError, match="split must be one of 'train', 'test', got 'validation'"):
         PROFILES["quick"].limit(np.zeros(3), np.zeros(3), "validation")
     with pytest.raises(ValueError, match="same length, got 3 and 2"):
         PROFILES["quick"].limit(np.zeros(3), np.zeros(2), "train")
