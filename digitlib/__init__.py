@@ -9,8 +9,8 @@ shares), ``profiles`` (how much work a chapter does), ``data`` (MNIST that loads
 ``nondigits`` (letters, scribbles and noise made on purpose), ``detector`` (is it a digit at
 all?), ``export``
 (the shipped model as ONNX, for the pad on the book's pages), ``plots``
-(the figures), ``drawings`` (labelled drawings stored in a file) and ``draw`` (the drawing pad and
-the collector).
+(the figures), ``interactive`` (a figure redrawn as sliders move), ``drawings`` (labelled
+drawings stored in a file) and ``draw`` (the drawing pad and the collector).
 """
 
 __version__ = "0.1.0"
