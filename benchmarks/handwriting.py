@@ -8,7 +8,9 @@ Run: .venv/bin/python benchmarks/handwriting.py [--compare "MNIST only=digitlib/
 
 from report import report, shipped_and_compared
 
-from digitlib.evaluate import accuracy_interval, mcnemar, rare_style_digits, uci_handwriting
+from digitlib.evaluate import accuracy_interval, mcnemar
+from digitlib.made_drawings import rare_style_digits
+from digitlib.pen_inputs import uci_handwriting
 
 
 def main() -> None:
@@ -43,7 +45,7 @@ def main() -> None:
         columns.append(f"right only by {next(iter(models))} / only by shipped, McNemar")
     report("handwriting", "Handwriting that is not MNIST", columns, rows,
            "UCI: scikit-learn's load_digits, 8x8 scans enlarged and prepared by canvas_to_mnist. Rare styles: "
-           "digitlib.evaluate.rare_style_digits(seed=0), 60 jittered drawings per style; the pixel path "
+           "digitlib.made_drawings.rare_style_digits(seed=0), 60 jittered drawings per style; the pixel path "
            "draws them with a random pen of 8-24 px (2 and 40 px for the pen styles).")  # fmt: skip
 
 

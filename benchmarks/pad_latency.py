@@ -18,10 +18,10 @@ from report import report
 
 from digitlib.detector import load_detector, single_image_reader
 from digitlib.draw import PEN, DigitPad
-from digitlib.evaluate import example_strokes, jittered, naive_resize
+from digitlib.made_drawings import example_strokes, jittered
 from digitlib.models import load_pretrained
 from digitlib.pen_inputs import rasterize_strokes
-from digitlib.preprocess import strokes_to_mnist
+from digitlib.preprocess import naive_resize, strokes_to_mnist
 
 DRAWINGS = 300
 

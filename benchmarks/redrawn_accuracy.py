@@ -9,9 +9,10 @@ import numpy as np
 from report import report
 
 from digitlib.data import load_mnist
-from digitlib.evaluate import accuracy_interval, naive_resize, random_redraws
+from digitlib.evaluate import accuracy_interval
+from digitlib.made_drawings import random_redraws
 from digitlib.models import load_pretrained
-from digitlib.preprocess import canvas_to_mnist
+from digitlib.preprocess import canvas_to_mnist, naive_resize
 
 DIGITS = 2000
 

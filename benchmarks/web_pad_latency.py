@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 from report import report
 
-from digitlib.evaluate import example_strokes, jittered
+from digitlib.made_drawings import example_strokes, jittered
 
 ROOT = Path(__file__).resolve().parents[1]
 DRAWINGS = 100

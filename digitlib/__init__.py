@@ -4,7 +4,9 @@ Modules, in the order data flows through them: ``startup`` (loads TensorFlow wit
 notices, and prepares a chapter's notebook), ``validation`` (the input checks every module
 shares), ``profiles`` (how much work a chapter does), ``data`` (MNIST that loads anywhere),
 ``unipen`` (real pen-written digits and letters, split by writer),
-``preprocess`` (scaling, shapes, drawings to MNIST), ``models`` (the networks and the shipped one),
+``preprocess`` (scaling, shapes, drawings to MNIST), ``pen_inputs`` (real handwriting prepared as the
+pad prepares a drawing), ``made_drawings`` (drawings the course makes itself: example strokes, rare
+styles, jittered copies, redrawn MNIST digits), ``models`` (the networks and the shipped one),
 ``train`` (the training loop and recipe), ``evaluate`` (metrics, mistakes, robustness),
 ``nondigits`` (letters, scribbles and noise made on purpose), ``detector`` (is it a digit at
 all?), ``export``

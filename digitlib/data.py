@@ -23,7 +23,7 @@ from typing import BinaryIO, Callable, NamedTuple
 import numpy as np
 
 from digitlib.startup import quiet_tensorflow_startup
-from digitlib.validation import check_same_length
+from digitlib.validation import check_array, check_same_length, check_scalar
 
 CACHE_DIR_ENV = "DIGITLIB_DATA_DIR"
 CACHE_FILENAME = "mnist.npz"
@@ -70,11 +70,7 @@ def verify_mnist(data: Mnist) -> None:
     """Raise ``ValueError`` unless every array has MNIST's dtype, shape and SHA-256."""
     shapes = {"x_train": (60000, 28, 28), "y_train": (60000,), "x_test": (10000, 28, 28), "y_test": (10000,)}
     for name, expected_shape in shapes.items():
-        array = getattr(data, name)
-        if array.dtype != np.uint8 or array.shape != expected_shape:
-            raise ValueError(
-                f"{name}: expected uint8 of shape {expected_shape}, got {array.dtype} of shape {array.shape}"
-            )
+        array = check_array(getattr(data, name), name=name, shape=expected_shape, dtype=np.uint8)
         digest = sha256_of_array(array)
         if digest != MNIST_SHA256[name]:
             raise ValueError(f"{name}: SHA-256 {digest} does not match the expected {MNIST_SHA256[name]}")
@@ -281,8 +277,7 @@ def split_validation(
 ) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
     """Hold out the last ``size`` training digits for validation; the test set is never touched."""
     check_same_length(x=x, y=y)
-    if not 0 < size < len(x):
-        raise ValueError(f"size must be between 1 and {len(x) - 1} (one less than the digits given), got {size}")
+    check_scalar(size, name="size (at most one less than the digits given)", kind="integer", low=1, high=len(x) - 1)
     return (x[:-size], y[:-size]), (x[-size:], y[-size:])
 
 

@@ -228,7 +228,8 @@ def tradeoff(digit_scores: np.ndarray, non_digit_scores: np.ndarray) -> tuple[np
 def held_out_digits() -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """Digits the detector never saw, as ``{group: (images (N, 28, 28, 1), labels)}``: real
     pen-written digits by 13 people (UCI), and styles MNIST has few of."""
-    from digitlib.evaluate import rare_style_digits, uci_handwriting
+    from digitlib.made_drawings import rare_style_digits
+    from digitlib.pen_inputs import uci_handwriting
 
     rare = rare_style_digits()
     return {

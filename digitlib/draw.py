@@ -29,14 +29,12 @@ from ipycanvas import Canvas, hold_canvas
 from digitlib.detector import DigitDetector, load_detector, single_image_reader
 from digitlib.drawings import append_drawing, load_drawings
 from digitlib.models import load_pretrained, single_image_internals, single_image_predictor
-from digitlib.preprocess import EmptyDrawingError, check_strokes, strokes_to_mnist
+from digitlib.preprocess import EmptyDrawingError, Point, check_strokes, strokes_to_mnist
 from digitlib.validation import INPUT_SHAPE
 
 SIZE = 280  # canvas size in CSS pixels
 PEN = 18  # the width of the pen shown on the canvas (the model's input uses MNIST's own width)
 THROTTLE_SECONDS = 0.08  # at most one prediction per this interval while a stroke is drawn
-
-Point = tuple[float, float]
 
 
 class DigitReader:

@@ -14,8 +14,7 @@ import os
 import warnings
 from pathlib import Path
 
-from digitlib.evaluate import Point
-from digitlib.preprocess import check_strokes
+from digitlib.preprocess import Point, check_strokes
 from digitlib.validation import check_digit
 
 #: The version written in every line; :func:`load_drawings` reads this version only.

@@ -14,12 +14,10 @@ from typing import Sequence
 
 import numpy as np
 
-from digitlib.evaluate import jittered, slanted
+from digitlib.made_drawings import jittered, slanted
 from digitlib.pen_inputs import CANVAS
-from digitlib.preprocess import canvas_to_mnist, strokes_to_mnist
-from digitlib.validation import check_array
-
-Point = tuple[float, float]
+from digitlib.preprocess import Point, as_block_counts, canvas_to_mnist, strokes_to_mnist, to_model_input
+from digitlib.validation import check_array, check_scalar
 
 #: Letters nobody fairly reads as a digit, upper and lower case (B, G, I, O, S, Z, b, g,
 #: l, o, q, s, z look like digits in many hands, so they are neither rejected nor learnt).
@@ -68,7 +66,7 @@ def stroke_characters(
     fonts: Sequence[str], characters: str, *, per_glyph: int, rng: np.random.Generator
 ) -> tuple[np.ndarray, list[str]]:
     """Each character of each stroke font, ``per_glyph`` times, as a hand would draw it:
-    slanted by up to 15° either way, then :func:`~digitlib.evaluate.jittered`, and
+    slanted by up to 15° either way, then :func:`~digitlib.made_drawings.jittered`, and
     prepared by :func:`~digitlib.preprocess.strokes_to_mnist` (the pad's own path).
     Returns the images and the character each shows."""
     images, shown = [], []
@@ -178,12 +176,8 @@ def training_set(x_train: np.ndarray, rng: np.random.Generator) -> tuple[dict, d
     name to its images (N, 28, 28).  ``x_train``: MNIST training digits, uint8 (N, 28, 28),
     at least 26,000 (the first 20,000 as they are, the next 6,000 recorded as UCI's were).
     Needs Debian's fonts (:func:`debian_font_files`)."""
-    from digitlib.evaluate import as_block_counts
-    from digitlib.preprocess import to_model_input
-
     x_train = check_array(x_train, name="x_train", shape=(None, 28, 28))
-    if len(x_train) < 26_000:
-        raise ValueError(f"x_train must hold at least 26,000 digits, got {len(x_train):,}")
+    check_scalar(len(x_train), name="the number of digits in x_train", kind="integer", low=26_000)
     mnist = to_model_input(x_train[:26_000])[..., 0]
     fonts = debian_font_files()
     stroke_letters, _ = stroke_characters(TRAINING_STROKE_FONTS, LETTERS, per_glyph=12, rng=rng)
@@ -211,9 +205,6 @@ def validation_set(x_validation: np.ndarray, rng: np.random.Generator) -> tuple[
     returns them.  ``x_validation``: MNIST validation digits, uint8 (N, 28, 28), used as
     they are and recorded as UCI's were; the non-digits come from the training's
     generators with other random draws (no Debian fonts, so it runs anywhere)."""
-    from digitlib.evaluate import as_block_counts
-    from digitlib.preprocess import to_model_input
-
     mnist = to_model_input(check_array(x_validation, name="x_validation", shape=(None, 28, 28)))[..., 0]
     digits = {"MNIST validation digits": mnist, "the same, recorded as UCI's were": as_block_counts(mnist)}
     non_digits = {

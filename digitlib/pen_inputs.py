@@ -1,5 +1,5 @@
-"""Pen-written characters as the pad's model sees them, prepared both ways the pad prepares a
-drawing.
+"""Real handwriting as the pad's model sees it: pen-written characters prepared both ways the pad
+prepares a drawing, and UCI's digits written on paper, prepared the pixel way.
 
 The pad turns a drawing into an MNIST-like digit either from the strokes it recorded
 (:func:`~digitlib.preprocess.strokes_to_mnist`) or from the canvas' pixels
@@ -7,6 +7,9 @@ The pad turns a drawing into an MNIST-like digit either from the strokes it reco
 goes both ways here: its strokes as the tablet recorded them, and the same strokes drawn on a
 280-pixel canvas, at a random size and place, with a random pen of 8 to 24 pixels (the pad's
 own pen is 18 px wide; the rare styles use the same range).
+
+The UCI digits (:func:`uci_handwriting`) were written on paper and scanned, so they have no
+strokes: only the pixel path can prepare them.
 
 Preparing a few thousand characters takes tens of seconds, so :func:`pen_inputs` keeps what it
 made in the user's cache (``$DIGITLIB_DATA_DIR`` or ``~/.cache/digitlib``), never in the source
@@ -23,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from digitlib.data import default_cache_path
-from digitlib.preprocess import canvas_to_mnist, strokes_to_mnist
+from digitlib.preprocess import canvas_to_mnist, from_block_counts, strokes_to_mnist
 from digitlib.unipen import ARRAY_SHA256, SPLITS, PenCharacters, load_pen_characters
 
 #: The side of the square canvas drawings are drawn on, in pixels (the pad's canvas).
@@ -126,3 +129,20 @@ def pen_inputs(kind: str = "digits", split: str = "test", *, seed: int = 0) -> P
     np.savez(partial, **{name: getattr(inputs, name) for name in fields})
     partial.replace(path)
     return inputs
+
+
+def uci_handwriting() -> tuple[np.ndarray, np.ndarray]:
+    """Real handwriting that is not MNIST: scikit-learn's bundled copy of the UCI "optical
+    recognition of handwritten digits" test set, 1,797 digits written by 13 people (Alpaydin
+    and Kaynak, 1998; of the 43 who took part, 30 wrote the training set and 13 others the test
+    set, as ``load_digits().DESCR`` says), prepared like a drawing on the pad.
+
+    Each digit ships as 8x8 counts (0-16) of ink in 4x4 blocks of a 32x32 bitmap; it is
+    enlarged by :func:`~digitlib.preprocess.from_block_counts`.  Returns the model inputs
+    (N, 28, 28, 1) float32 and the labels (N,).
+    """
+    from sklearn.datasets import load_digits
+
+    digits = load_digits()
+    prepared = [from_block_counts(image) for image in digits.images]
+    return np.stack(prepared)[..., None], digits.target.astype(np.int64)

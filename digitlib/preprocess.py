@@ -12,6 +12,7 @@ from digitlib.validation import (
     check_array,
     check_pixels,
     check_same_length,
+    check_scalar,
 )
 
 
@@ -59,8 +60,7 @@ def make_dataset(
         import tensorflow as tf
 
     check_same_length(images=images, labels=labels)
-    if batch_size < 1:
-        raise ValueError(f"batch_size must be a positive integer, got {batch_size}")
+    check_scalar(batch_size, name="batch_size", kind="integer", low=1)
     dataset = tf.data.Dataset.from_tensor_slices((images, labels))
     if shuffle:
         dataset = dataset.shuffle(len(images), seed=seed, reshuffle_each_iteration=True)
@@ -91,10 +91,8 @@ def _grey_drawing(image: np.ndarray) -> np.ndarray:
         grey = image.astype(np.float32)
     else:
         raise ValueError(f"the drawing must have shape (H, W), (H, W, 3) or (H, W, 4), got shape {image.shape}")
-    if min(grey.shape) < IMAGE_SIZE:
-        raise ValueError(
-            f"the drawing must be at least {IMAGE_SIZE}x{IMAGE_SIZE} pixels, got {grey.shape[0]}x{grey.shape[1]}"
-        )
+    height, width = grey.shape
+    check_scalar(min(height, width), name=f"the shorter side of the drawing ({height}x{width} pixels)", low=IMAGE_SIZE)
     return grey / 255
 
 
@@ -174,9 +172,21 @@ def canvas_to_mnist(image: np.ndarray) -> np.ndarray:
     return _fit_and_centre(mask[_crop(mask)].astype(np.float32))
 
 
+def naive_resize(canvas: np.ndarray) -> np.ndarray:
+    """The original demo's preprocessing: the whole canvas shrunk to 28x28, nothing else."""
+    from PIL import Image
+
+    canvas = check_array(canvas, name="canvas", ndim=2, dtype=np.uint8)
+    small = Image.fromarray(canvas).resize((IMAGE_SIZE, IMAGE_SIZE), Image.Resampling.BOX)
+    return np.asarray(small, dtype=np.float32) / 255
+
+
+#: A point of a drawing: (x, y), in canvas pixels or a tablet's units.
+Point = tuple[float, float]
+
 #: The largest coordinate a drawing may have, in its own units: room for any canvas, and for
 #: pen tablets' units (UNIPEN's reach about 17,000), but not for numbers that are no drawing.
-MAX_COORDINATE = 1e6
+MAX_COORDINATE = 1_000_000
 
 
 def check_strokes(strokes) -> list[np.ndarray]:
@@ -204,9 +214,9 @@ def check_strokes(strokes) -> list[np.ndarray]:
             raise ValueError(f"{name} must hold pairs of numbers, got {_glimpse(stroke)}")
         points = points.astype(np.float64)
         check_array(points, name=name, shape=(None, 2), finite=True)
-        largest = float(np.abs(points).max())
-        if largest > MAX_COORDINATE:
-            raise ValueError(f"{name} must have coordinates of at most {MAX_COORDINATE:g}, got {largest:g}")
+        check_scalar(
+            float(np.abs(points).max()), name=f"the largest coordinate (in size) of {name}", high=MAX_COORDINATE
+        )
         checked.append(points)
     if not checked:
         raise EmptyDrawingError("the drawing is empty: draw a digit first")
@@ -249,3 +259,36 @@ def strokes_to_mnist(strokes, *, supersample: int = 8) -> np.ndarray:
             draw.ellipse((x - radius, y - radius, x + radius, y + radius), fill=255)
     ink = np.asarray(canvas, dtype=np.float32) / 255
     return _fit_and_centre(ink[_crop(ink > 0)])
+
+
+# --- drawings recorded as UCI's digits were: ink counted in 4x4 blocks ---------------
+
+
+def from_block_counts(counts: np.ndarray) -> np.ndarray:
+    """An 8x8 image of ink counts (0-16), as the UCI digits are stored, enlarged to 64x64
+    (bicubic) and prepared by ``canvas_to_mnist``: a (28, 28) float32 image."""
+    from PIL import Image
+
+    small = Image.fromarray((np.asarray(counts, np.float64) / 16 * 255).astype(np.float32), mode="F")
+    big = np.asarray(small.resize((64, 64), Image.Resampling.BICUBIC))
+    return canvas_to_mnist(np.clip(big, 0, 255).astype(np.uint8))
+
+
+def as_block_counts(images: np.ndarray) -> np.ndarray:
+    """Images (N, 28, 28) in [0, 1] recorded as the UCI digits were, then prepared like
+    them: inked where at least half grey, cropped to the ink and scaled to fill 32x32
+    (its longest side), counted in 4x4 blocks (0-16), and enlarged by :func:`from_block_counts`."""
+    from PIL import Image
+
+    prepared = []
+    for image in check_array(images, name="images", ndim=3):
+        ink = image >= 0.5
+        if not ink.any():
+            raise ValueError("an image without ink (no pixel at least half grey) has no block counts")
+        crop = ink[_crop(ink)].astype(np.float32)
+        side = max(crop.shape)  # a square around the ink keeps its shape
+        top, left = (side - crop.shape[0]) // 2, (side - crop.shape[1]) // 2
+        crop = np.pad(crop, ((top, side - crop.shape[0] - top), (left, side - crop.shape[1] - left)))
+        bitmap = np.asarray(Image.fromarray(crop, mode="F").resize((32, 32), Image.Resampling.NEAREST)) >= 0.5
+        prepared.append(from_block_counts(bitmap.reshape(8, 4, 8, 4).sum(axis=(1, 3))))
+    return np.stack(prepared)

@@ -25,6 +25,8 @@ from pathlib import Path
 
 import numpy as np
 
+from digitlib.validation import check_scalar
+
 #: The sides of the split, in the order a project uses them.
 SPLITS = ("train", "validation", "test")
 #: Writers are dealt in blocks of this many of similar size (see :func:`split_writers`) ...
@@ -193,8 +195,8 @@ def _packed(source: dict[str, np.ndarray], keep: np.ndarray, writer_index: dict[
             stroke_points.append(len(xy))
         sample_strokes.append(len(strokes))
     steps = np.concatenate(steps)
-    if np.abs(steps).max() > np.iinfo(np.int16).max:
-        raise ValueError("a step between two points does not fit int16")
+    longest = np.abs(steps).max().item()
+    check_scalar(longest, name="the longest step between two points (kept as int16)", high=np.iinfo(np.int16).max)
     names = source["writer_name"][source["writer"][keep]]
     return {
         "steps": steps.astype(np.int16),

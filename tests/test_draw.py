@@ -3,39 +3,25 @@ import pytest
 
 from digitlib.draw import SIZE, DigitCollector, DigitPad, DigitReader
 from digitlib.drawings import load_drawings
+from digitlib.made_drawings import ellipse, example_letters, example_strokes, rare_styles
 from digitlib.preprocess import EmptyDrawingError, strokes_to_mnist
 
-
-def circle(cx, cy, rx, ry, points=40, overlap=0.0):
-    """An ellipse drawn clockwise from the top; ``overlap`` radians run past the start on both ends."""
-    angles = np.linspace(-overlap, 2 * np.pi + overlap, points)
-    return [[(cx + rx * np.sin(a), cy - ry * np.cos(a)) for a in angles]]
-
-
+RARE = {style: drawings[0] for style, drawings in rare_styles().items()}  # (digit, strokes)
 DIGITS = {
     "a big 1 in the middle": (1, [[(140, 30), (140, 250)]]),
     "a small 1 at the left": (1, [[(30, 100), (30, 160)]]),
-    "a big 0": (0, circle(140, 140, 80, 110)),
-    "a small 0 in a corner": (0, circle(230, 40, 20, 28)),
-    "a 7": (7, [[(70, 50), (210, 50), (120, 250)]]),
+    "a big 0": (0, [ellipse(140, 140, 80, 110, points=40)]),
+    "a small 0 in a corner": (0, [ellipse(230, 40, 20, 28, points=40)]),
+    "a 7": (7, example_strokes()[7]),
     "a crossed 7, low and right": (7, [[(160, 160), (260, 160), (200, 270)], [(180, 215), (250, 215)]]),
     # Styles MNIST has few of.
-    "a 1 with a flag and a base": (1, [[(110, 80), (150, 40), (150, 240)], [(110, 240), (190, 240)]]),
-    "a 0 whose ends overlap": (0, circle(140, 140, 70, 100, points=50, overlap=0.3)),
-    "a 4 with an open top": (4, [[(105, 40), (75, 170), (215, 170)], [(180, 70), (180, 250)]]),
+    "a 1 with a flag and a base": RARE["1 with a flag and a base"],
+    "a 0 whose ends overlap": RARE["0 whose ends overlap"],
+    "a 4 with an open top": RARE["4 with an open top"],
     "a small crossed 7": (7, [[(100, 100), (150, 100), (120, 170)], [(110, 135), (150, 135)]]),
 }
-
-
 #: Letters no fair reader takes for a digit, drawn as a hand would on the 280x280 canvas.
-LETTERS = {
-    "an A": [[(60, 250), (140, 30), (220, 250)], [(95, 160), (185, 160)]],
-    "a K": [[(80, 30), (80, 250)], [(210, 30), (80, 150), (210, 250)]],
-    "an M": [[(50, 250), (50, 40), (140, 180), (230, 40), (230, 250)]],
-    "an X": [[(60, 40), (220, 250)], [(220, 40), (60, 250)]],
-    "an E": [[(200, 40), (70, 40), (70, 250), (200, 250)], [(70, 145), (170, 145)]],
-    "an H": [[(70, 30), (70, 250)], [(210, 30), (210, 250)], [(70, 140), (210, 140)]],
-}
+LETTERS = example_letters()
 
 
 @pytest.fixture(scope="module")
@@ -76,11 +62,11 @@ def test_a_model_of_your_own_has_no_detector_unless_given_one():
 
     model = load_pretrained()
     plain = DigitReader(model)
-    plain.draw(LETTERS["an X"])
+    plain.draw(LETTERS["X"])
     plain.read()
     assert plain.is_digit is None and plain.prediction in range(10)
     checked = DigitReader(model, detector=load_detector())
-    checked.draw(LETTERS["an X"])
+    checked.draw(LETTERS["X"])
     checked.read()
     assert checked.is_digit is False
     np.testing.assert_allclose(plain.probabilities, checked.probabilities, atol=1e-5)
@@ -102,8 +88,9 @@ def test_moving_without_pressing_draws_nothing(pad):
 
 def test_the_reader_records_strokes_and_reads_them_without_a_widget(pad):
     reader = DigitReader()
-    reader.start(70, 50)
-    assert reader.extend(210, 50) and reader.extend(120, 250) and reader.finish()
+    (start, *rest), *_ = example_strokes()[7]
+    reader.start(*start)
+    assert all(reader.extend(*point) for point in rest) and reader.finish()
     reader.read()
     assert reader.prediction == 7 and reader.preview.shape == (28, 28)
     reader.clear()
@@ -135,7 +122,7 @@ def test_pad_reader_and_strokes_to_mnist_agree_on_bad_drawings(pad):
         ([[("a", "b")]], ValueError, "stroke 0 .* must hold pairs of numbers"),
         ([["12"]], ValueError, "stroke 0 .* must hold pairs of numbers"),
         ("a 7", ValueError, "strokes must be a list of strokes, got str"),
-        ([[(1, 2), (1e308, 2)]], ValueError, "stroke 0 .* must have coordinates of at most"),
+        ([[(1, 2), (1e308, 2)]], ValueError, r"largest coordinate \(in size\) of stroke 0 .* must be at most"),
     ]:
         for draw in (pad.draw, pad.reader.draw, strokes_to_mnist):
             with pytest.raises(error, match=message):

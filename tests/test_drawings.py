@@ -10,9 +10,10 @@ from digitlib.drawings import (
     append_drawing,
     load_drawings,
 )
+from digitlib.made_drawings import example_strokes, rare_styles
 
-SEVEN = [[(70.0, 50.0), (210.0, 50.0), (120.0, 250.0)], [(100.0, 150.0), (195.0, 150.0)]]
-ONE = [[(140.0, 30.0), (140.0, 250.0)]]
+SEVEN = rare_styles()["crossed 7"][0][1]  # two strokes
+ONE = example_strokes()[1]
 
 
 def loaded_with_warnings(path):
@@ -62,7 +63,7 @@ def test_a_line_cut_short_is_reported_and_the_rest_kept(tmp_path):
             {"format": FORMAT, "label": 7, "strokes": [[[1, 2, 3]]]},
             "must have shape (N, 2), got float64 of shape (1, 3)",
         ),
-        ({"format": FORMAT, "label": 7, "strokes": [[[1e308, 2]]]}, "coordinates of at most 1e+06, got 1e+308"),
+        ({"format": FORMAT, "label": 7, "strokes": [[[1e308, 2]]]}, "must be at most 1000000, got 1e+308"),
         ({"format": FORMAT, "label": 7, "strokes": "1,2"}, "strokes must be a list of strokes, got str"),
         ({"format": FORMAT, "label": 7, "strokes": []}, "empty"),
         ({"format": FORMAT, "label": 7}, "'label' and 'strokes'"),

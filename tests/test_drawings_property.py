@@ -7,10 +7,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from digitlib.drawings import append_drawing, load_drawings
+from digitlib.made_drawings import example_strokes, rare_styles
 
 DRAWINGS = [
-    ([[(70.0, 50.0), (210.0, 50.0), (120.0, 250.0)], [(100.0, 150.0), (195.0, 150.0)]], 7),
-    ([[(140.0, 30.0), (140.0, 250.0)]], 1),
+    (rare_styles()["crossed 7"][0][1], 7),
+    (example_strokes()[1], 1),
     ([[(17000.0, 300.0), (16500.5, 9000.25)]], 4),  # pen-tablet units
 ]
 #: Bytes that make trouble: brackets, quotes, digits, line ends, invalid UTF-8, and anything else.

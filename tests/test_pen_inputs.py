@@ -1,7 +1,8 @@
 import numpy as np
 import pytest
 
-from digitlib.pen_inputs import CANVAS, PEN_WIDTHS, on_canvas, pen_inputs, prepare, rasterize_strokes
+from digitlib.pen_inputs import CANVAS, PEN_WIDTHS, on_canvas, pen_inputs, prepare, rasterize_strokes, uci_handwriting
+from digitlib.preprocess import centers_of_mass
 from digitlib.unipen import PenCharacters
 
 
@@ -55,7 +56,16 @@ def test_pen_inputs_name_the_sides():
         pen_inputs("digits", "all")
 
 
-def test_rasterize_draws_a_round_ended_line():
+def test_rasterize_draws_a_round_ended_line_of_the_pen_width():
     image = rasterize_strokes([[(40, 140), (240, 140)]], pen=20)
     assert image.dtype == np.uint8 and image.shape == (CANVAS, CANVAS)
     assert image[140, 30] == 255 and image[140, 20] == 0 and image[125, 140] == 0
+    assert 19 <= np.sum(image[:, 140] > 127) <= 21
+
+
+def test_uci_handwriting_is_real_and_prepared_like_mnist():
+    inputs, labels = uci_handwriting()
+    assert inputs.shape == (1797, 28, 28, 1) and labels.shape == (1797,)
+    assert np.bincount(labels).min() > 170  # about 180 of each digit
+    centres = centers_of_mass((inputs[:200, ..., 0] * 255).astype(np.uint8))
+    assert np.abs(centres - 14).max() < 1  # centred as MNIST's digits are

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from digitlib.preprocess import centers_of_mass, ink_bounding_boxes, make_dataset, to_model_input
+from digitlib.preprocess import centers_of_mass, ink_bounding_boxes, make_dataset, naive_resize, to_model_input
 
 
 def test_to_model_input_scales_and_adds_a_channel():
@@ -76,7 +76,7 @@ def test_make_dataset_batches_everything_once():
 def test_make_dataset_validates_input():
     with pytest.raises(ValueError, match="same length, got 3 and 2"):
         make_dataset(np.zeros(3), np.zeros(2))
-    with pytest.raises(ValueError, match="batch_size must be a positive integer, got 0"):
+    with pytest.raises(ValueError, match="batch_size must be at least 1, got 0"):
         make_dataset(np.zeros(3), np.zeros(3), batch_size=0)
 
 
@@ -170,7 +170,7 @@ def test_mnist_digits_redrawn_large_come_back(mnist):
     [
         (np.zeros((280, 280), np.float32), r"the drawing \(white ink on black\) must be uint8, got float32"),
         (np.zeros((280, 280, 2), np.uint8), r"shape \(H, W\), \(H, W, 3\) or \(H, W, 4\), got shape \(280, 280, 2\)"),
-        (np.zeros((20, 300), np.uint8), "at least 28x28 pixels, got 20x300"),
+        (np.zeros((20, 300), np.uint8), r"shorter side of the drawing \(20x300 pixels\) must be at least 28, got 20"),
     ],
 )
 def test_canvas_to_mnist_rejects_bad_input(image, message):
@@ -185,9 +185,10 @@ def test_stroke_width_of_known_strokes():
         stroke_width(np.zeros((5, 5), bool))
 
 
+from digitlib.made_drawings import example_strokes  # noqa: E402
 from digitlib.preprocess import strokes_to_mnist  # noqa: E402
 
-SEVEN = [[(70, 50), (210, 50), (120, 250)]]
+SEVEN = example_strokes()[7]
 
 
 def test_strokes_become_an_mnist_like_digit():
@@ -201,7 +202,8 @@ def test_strokes_ignore_size_and_position():
 
 
 def test_strokes_match_the_same_drawing_as_an_image():
-    image = np.maximum(segment(280, 3, (70, 50), (210, 50)), segment(280, 3, (210, 50), (120, 250)))
+    (stroke,) = SEVEN
+    image = np.maximum(segment(280, 3, stroke[0], stroke[1]), segment(280, 3, stroke[1], stroke[2]))
     assert np.corrcoef(canvas_to_mnist(image).ravel(), strokes_to_mnist(SEVEN).ravel())[0, 1] > 0.9
 
 
@@ -219,3 +221,12 @@ def test_no_points_is_an_empty_drawing(strokes):
 def test_malformed_strokes_are_refused(strokes):
     with pytest.raises(ValueError, match=r"stroke 0 \(a sequence of \(x, y\) points\) must"):
         strokes_to_mnist(strokes)
+
+
+def test_naive_resize_shrinks_the_whole_canvas():
+    canvas = np.zeros((280, 280), np.uint8)
+    canvas[:40, :40] = 255  # ink in the top-left corner only
+    small = naive_resize(canvas)
+    assert small.shape == (28, 28) and small[:4, :4].min() == 1.0 and small[4:, 4:].max() == 0
+    with pytest.raises(ValueError, match="canvas must be uint8, got float64"):
+        naive_resize(canvas.astype(float))

@@ -1,14 +1,14 @@
 """What the browser tests draw, and how: with the mouse, as a hand would."""
 
+from digitlib.made_drawings import ellipse, example_letters
+
 # Drawings in canvas pixels: a digit, where and how big (the pad is 280x280), and a
 # letter, which the pad shows as "?" (not a digit).
-CIRCLE = [(0, -1), (0.5, -0.87), (0.87, -0.5), (1, 0), (0.87, 0.5), (0.5, 0.87), (0, 1)]
-CIRCLE += [(-x, y) for x, y in reversed(CIRCLE[:-1])]
 DRAWINGS = [
     ("1", [[(140, 30), (140, 250)]]),
-    ("0", [[(40 + 30 * s, 200 + 45 * c) for s, c in CIRCLE]]),
+    ("0", [ellipse(40, 200, 30, 45, points=13)]),  # small, low at the left
     ("7", [[(150, 40), (260, 40), (190, 200)]]),
-    ("?", [[(80, 30), (80, 250)], [(210, 30), (80, 150), (210, 250)]]),  # a K
+    ("?", example_letters()["K"]),
 ]
 
 

@@ -5,7 +5,7 @@ import re
 import nbformat
 
 from digitlib.drawings import load_drawings
-from digitlib.evaluate import example_strokes
+from digitlib.made_drawings import example_strokes
 from tests.e2e.conftest import ARTIFACTS, ROOT, open_and_run_all_cells
 from tests.e2e.drawing import draw
 

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from digitlib.detector import features_of, load_detector
-from digitlib.evaluate import example_strokes, jittered, rare_styles
+from digitlib.made_drawings import example_strokes, jittered, rare_styles
 from digitlib.models import load_pretrained
 from digitlib.nondigits import HELD_OUT_STROKE_FONTS, LETTERS, stroke_characters
 from digitlib.preprocess import strokes_to_mnist
