@@ -3,8 +3,9 @@
 ``python -m digitlib.export OUT.onnx`` writes it; the book build runs that command and
 ONNX Runtime Web runs the file in the page (see ``book/web/``).  The file holds the
 network as it predicts, without the augmentation layers that only act in training, with
-the digit detector's features as a second output; ``--detector OUT.json`` also writes the
-detector's parameters for the page.
+the digit detector's features as a second output, its large weights stored as float16 and
+cast back to float32 in the graph (half the bytes; ONNX Runtime's CPU kernels compute in
+float32); ``--detector OUT.json`` also writes the detector's parameters for the page.
 """
 
 from __future__ import annotations
@@ -12,9 +13,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import tempfile
 from pathlib import Path
 
 import numpy as np
+import onnx
 
 from digitlib.detector import FEATURE_LAYERS, load_detector, pooled_features
 from digitlib.models import keras, load_pretrained
@@ -50,14 +53,46 @@ def detector_parameters(detector=None) -> dict:
     } | {"hidden_size": int(detector.hidden_weights.shape[1])}  # fmt: skip
 
 
+FLOAT16_FROM = 2_000  # weights a tensor must hold to be stored as float16
+
+
+def float16_weights(graph_model: onnx.ModelProto, minimum: int = FLOAT16_FROM) -> onnx.ModelProto:
+    """``graph_model`` with each float32 weight tensor of at least ``minimum`` numbers stored as
+    float16, and a Cast node that turns it back into float32 before any other node uses it.
+    The default keeps the first convolution, the dense layer and every bias in float32: with
+    them in float16 too, probabilities move by up to 2e-3 on MNIST's test digits; without,
+    by at most 6e-4, and the file is 587 kB instead of 1,157 kB."""
+    graph = graph_model.graph
+    weights, casts = [], []
+    for tensor in graph.initializer:
+        values = onnx.numpy_helper.to_array(tensor)
+        if values.dtype == np.float32 and values.size >= minimum:
+            stored = onnx.numpy_helper.from_array(values.astype(np.float16), tensor.name + "/float16")
+            casts.append(onnx.helper.make_node("Cast", [stored.name], [tensor.name], to=onnx.TensorProto.FLOAT))
+            weights.append(stored)
+        else:
+            weights.append(tensor)
+    converted = onnx.ModelProto()
+    converted.CopyFrom(graph_model)
+    del converted.graph.initializer[:], converted.graph.node[:]
+    converted.graph.initializer.extend(weights)
+    converted.graph.node.extend([*casts, *graph.node])
+    onnx.checker.check_model(converted)
+    return converted
+
+
 def export_onnx(path: str | Path, model=None) -> Path:
     """Write ``model`` (default: the shipped one) to ``path`` in the ONNX format, with
-    Keras's own exporter (``model.export(..., format="onnx")``, which uses tf2onnx).
-    The file takes (N, 28, 28, 1) float32 images in [0, 1] and gives (N, 10) probabilities
-    and (N, 384) features for the digit detector."""
+    Keras's own exporter (``model.export(..., format="onnx")``, which uses tf2onnx), its
+    large weights as float16 (:func:`float16_weights`).  The file takes (N, 28, 28, 1)
+    float32 images in [0, 1] and gives (N, 10) probabilities and (N, 384) features for the
+    digit detector."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    inference_model(model).export(str(path), format="onnx", verbose=False)
+    with tempfile.TemporaryDirectory() as scratch:
+        float32 = Path(scratch) / "float32.onnx"
+        inference_model(model).export(str(float32), format="onnx", verbose=False)
+        onnx.save(float16_weights(onnx.load(str(float32))), str(path))
     return path
 
 

@@ -13,6 +13,9 @@ def onnx_file(tmp_path_factory):
 
 
 def test_the_onnx_file_predicts_what_keras_predicts(onnx_file, mnist):
+    """With its large weights in float16: probabilities within 1e-3 of Keras's on all 10,000 test
+    digits, and the same digit predicted but where Keras's two best are within 1e-3 of each other
+    (a near-tie, which either may win: counted and printed; none on MNIST's test digits today)."""
     import onnxruntime
 
     session = onnxruntime.InferenceSession(str(onnx_file), providers=["CPUExecutionProvider"])
@@ -23,8 +26,14 @@ def test_the_onnx_file_predicts_what_keras_predicts(onnx_file, mnist):
     in_browser = np.concatenate([probabilities for probabilities, _ in outputs])
     in_keras = load_pretrained().predict(x, batch_size=500, verbose=0)
     assert in_browser.shape == in_keras.shape == (10_000, 10)
-    assert np.abs(in_browser - in_keras).max() < 1e-4
-    assert np.array_equal(in_browser.argmax(axis=1), in_keras.argmax(axis=1))
+    largest = np.abs(in_browser - in_keras).max()
+    two_best = np.sort(in_keras, axis=1)[:, -2:]
+    near_ties = two_best[:, 1] - two_best[:, 0] < 1e-3
+    differ = in_browser.argmax(axis=1) != in_keras.argmax(axis=1)
+    print(f"largest difference {largest:.1e}; {differ.sum()} digits predicted differently, "
+          f"{near_ties.sum()} near-ties")  # fmt: skip
+    assert largest < 1e-3
+    assert not np.any(differ & ~near_ties)
     # the second output: the digit detector's features, and so its verdicts
     features = np.concatenate([features for _, features in outputs])
     in_python = features_of(load_pretrained(), x)
@@ -44,4 +53,16 @@ def test_the_detector_for_the_page_is_the_shipped_one():
 
 
 def test_the_onnx_file_is_small_enough_for_a_page(onnx_file):
-    assert onnx_file.stat().st_size <= 1.5e6
+    assert onnx_file.stat().st_size <= 0.65e6  # 1.16 MB with every weight in float32
+
+
+def test_float16_weights_are_cast_back_to_float32_before_use(onnx_file):
+    import onnx
+
+    graph = onnx.load(str(onnx_file)).graph
+    halves = {t.name for t in graph.initializer if t.data_type == onnx.TensorProto.FLOAT16}
+    casts = [node for node in graph.node if node.op_type == "Cast" and node.input[0] in halves]
+    assert len(halves) == len(casts) >= 5  # the convolutions after the first
+    assert all(node.attribute[0].i == onnx.TensorProto.FLOAT for node in casts)
+    users = {name for node in graph.node if node.op_type != "Cast" for name in node.input}
+    assert not halves & users

@@ -2,9 +2,14 @@
  * the reader's browser, with no kernel and no server.
  *
  * ONNX Runtime Web (WebAssembly) runs the model that `python -m digitlib.export` wrote at
- * build time.  Everything this file loads is a classic script next to it (book/_ext/web_pad.py
- * writes them), because browsers refuse fetch() and JavaScript modules on file:// pages:
- * so the built book works offline, from any static host and from file://.
+ * build time.  A page loads only this file and its style: the pad is drawn at once, and the
+ * runtime, the model and the digit detector load when the reader first touches a pad (pointer
+ * down, or keyboard focus); the strokes drawn meanwhile are kept and read as soon as the model
+ * is ready.  Over http(s) the runtime fetches its WebAssembly itself (compiled while it
+ * streams in, compressed by the server) and the pad fetches the ONNX file; from file://, where
+ * browsers refuse fetch() and JavaScript modules, both come in classic scripts next to this file
+ * (book/_ext/web_pad.py writes them all).  So the built book works offline, from any static
+ * host and from file://.
  *
  * It has the shape of the notebook's widget (digitlib/draw.py): the preprocessing, ported
  * function by function from digitlib.preprocess; the model; a DigitReader, what the pad knows
@@ -22,6 +27,7 @@
   // The folder of this script, as the page wrote it (relative: the files next to it load
   // from wherever the book is, a static host or the disk).
   const HERE = document.currentScript.getAttribute("src").replace(/[^/]*$/, "");
+  const SERVED = /^https?:$/.test(location.protocol); // else file://: no fetch(), no modules
   const SIZE = 280; // the canvas, in CSS pixels, as the widget's
   const PEN = 18; // the pen shown on the canvas (the model's input uses MNIST's own width)
   const THROTTLE_MS = 80; // at most one prediction per this interval while a stroke is drawn
@@ -270,6 +276,17 @@
     });
   }
 
+  /** A file next to this script, as an absolute URL (what ONNX Runtime's paths must be). */
+  function besideThis(name) {
+    return new URL(HERE + name, document.baseURI).href;
+  }
+
+  async function fetchBytes(name) {
+    const response = await fetch(besideThis(name));
+    if (!response.ok) throw new Error("could not load " + name + " (HTTP " + response.status + ")");
+    return new Uint8Array(await response.arrayBuffer());
+  }
+
   function decodeBase64(text) {
     const binary = atob(text);
     const bytes = new Uint8Array(binary.length);
@@ -298,23 +315,40 @@
   }
 
   /**
-   * Load ONNX Runtime Web, the model and the digit detector; resolves to
-   * predict(image) -> {probabilities (10 numbers), score, isDigit}.
+   * Over http(s): ONNX Runtime's glue module and WebAssembly are files it fetches itself
+   * (env.wasm.wasmPaths), and the model is the ONNX file; resolves to the model's bytes.
    */
-  async function loadModel() {
-    if (typeof WebAssembly !== "object") throw new Error("this browser cannot run WebAssembly");
-    await loadScript("ort.wasm.min.js");
-    await loadScript("ort-wasm.js"); // window.DIGIT_PAD_ORT: the runtime's glue code and binary
-    await loadScript("digit-cnn.js"); // window.DIGIT_PAD_MODEL: the ONNX file
-    await loadScript("digit-detector.js"); // window.DIGIT_PAD_DETECTOR: its parameters
-    const ort = window.ort;
-    ort.env.wasm.numThreads = 1; // threads need a cross-origin-isolated page
+  async function servedRuntimeAndModel(ort) {
+    ort.env.wasm.wasmPaths = {
+      mjs: besideThis("ort-wasm-simd-threaded.mjs"),
+      wasm: besideThis("ort-wasm-simd-threaded.wasm"),
+    };
+    return fetchBytes("digit-cnn.onnx");
+  }
+
+  /**
+   * From file://: the glue module and the WebAssembly come in window.DIGIT_PAD_ORT (ort-wasm.js,
+   * base64), handed over as a blob URL and env.wasm.wasmBinary; the model in window.DIGIT_PAD_MODEL
+   * (digit-cnn.js); resolves to the model's bytes.
+   */
+  async function scriptedRuntimeAndModel(ort) {
+    await Promise.all([loadScript("ort-wasm.js"), loadScript("digit-cnn.js")]);
     ort.env.wasm.wasmBinary = decodeBase64(window.DIGIT_PAD_ORT.wasm).buffer;
     const glue = new Blob([window.DIGIT_PAD_ORT.glue], { type: "text/javascript" });
     ort.env.wasm.wasmPaths = { mjs: URL.createObjectURL(glue) };
-    const session = await ort.InferenceSession.create(decodeBase64(window.DIGIT_PAD_MODEL), {
-      executionProviders: ["wasm"],
-    });
+    return decodeBase64(window.DIGIT_PAD_MODEL);
+  }
+
+  /**
+   * Load ONNX Runtime Web, the model and the digit detector (window.DIGIT_PAD_DETECTOR, from
+   * digit-detector.js); resolves to predict(image) -> {probabilities (10 numbers), score, isDigit}.
+   */
+  async function loadModel() {
+    await Promise.all([loadScript("ort.wasm.min.js"), loadScript("digit-detector.js")]);
+    const ort = window.ort;
+    ort.env.wasm.numThreads = 1; // threads need a cross-origin-isolated page
+    const model = await (SERVED ? servedRuntimeAndModel(ort) : scriptedRuntimeAndModel(ort));
+    const session = await ort.InferenceSession.create(model, { executionProviders: ["wasm"] });
     const [input] = session.inputNames;
     const [output, featuresOutput] = session.outputNames;
     const detector = window.DIGIT_PAD_DETECTOR;
@@ -385,13 +419,14 @@
     /**
      * Prepare the strokes as MNIST was made and predict; resolves to the reading,
      * {image, probabilities, prediction, score, isDigit}, also kept as `reading`, or to null
-     * when clear() came while the model ran.
+     * when clear() came while the model ran (or the model could not load: predict gave null).
      */
     async read() {
       const strokes = this.strokes;
       const pixels = strokesToMnist(strokes);
-      const { probabilities, score, isDigit } = await this.predict(pixels);
-      if (strokes !== this.strokes) return null;
+      const predicted = await this.predict(pixels);
+      if (predicted === null || strokes !== this.strokes) return null;
+      const { probabilities, score, isDigit } = predicted;
       const prediction = probabilities.indexOf(Math.max(...probabilities));
       this.reading = { image: pixels, probabilities, prediction, score, isDigit };
       return this.reading;
@@ -437,12 +472,15 @@
    * A canvas to draw a digit on, with the model's prediction updated while you draw (as
    * digitlib.draw.DigitPad); what it knows lives in `reader`, a DigitReader.  draw(strokes)
    * and clear() do what a person would do; update() reads the strokes again and shows the
-   * result.  Its views: canvas, clearButton, predictionView, confidenceView, barsView and
-   * previewView.
+   * result.  Its views: box (all of it), canvas, clearButton, predictionView, confidenceView,
+   * barsView and previewView.  The first touch calls wake(), which loads the model; until it
+   * is ready the pad takes ink, says that it is loading (`loading`), and its predictions wait.
    */
   class DigitPad {
-    constructor(placeholder, predict) {
+    constructor(placeholder, predict, wake) {
       this.reader = new DigitReader(predict);
+      this.wake = wake;
+      this.loading = false;
       this.running = false; // one prediction at a time
       this.again = null; // the pen-up time of a prediction asked for while one runs
       this.lastUpdate = 0;
@@ -483,7 +521,10 @@
       this.lastUpdate = performance.now();
       try {
         const reading = await this.reader.read();
-        if (reading) this.show(reading); // unless Clear came meanwhile
+        if (reading) { // unless Clear came meanwhile
+          this.show(reading);
+          recordFirstReading();
+        }
         if (liftedAt !== undefined) recordLatency(performance.now() - liftedAt);
       } finally {
         this.running = false;
@@ -502,6 +543,7 @@
       this.canvas.width = SIZE;
       this.canvas.height = SIZE;
       this.canvas.setAttribute("aria-label", "Draw a digit here");
+      this.canvas.tabIndex = 0; // a keyboard's focus wakes the pad, as a touch does
       this.clearButton = element("button", "digit-pad-clear", "Clear");
       this.clearButton.type = "button";
       this.predictionView = element("div", "digit-pad-prediction");
@@ -515,12 +557,24 @@
       const side = element("div", "digit-pad-side");
       side.append(element("b", "", "Prediction"), this.predictionView, this.confidenceView,
         this.barsView, element("b", "", "What the model sees"), this.previewView);
-      const pad = element("div", "digit-pad digit-pad-web-ready");
-      pad.append(left, side);
-      return pad;
+      this.box = element("div", "digit-pad");
+      this.box.append(left, side);
+      return this.box;
     }
 
-    /** Show a reading of the reader's (null: nothing drawn). */
+    /** The model is loading: say so until it is ready (then woke()). */
+    showLoading() {
+      this.loading = true;
+      if (!this.running && !this.reader.reading) this.show(null);
+    }
+
+    /** The model is ready: show what the pad holds, unless a prediction is on its way. */
+    woke() {
+      this.loading = false;
+      if (!this.running) this.show(this.reader.reading);
+    }
+
+    /** Show a reading of the reader's (null: nothing drawn, or the model still loading). */
     show(reading) {
       this.showPreview(reading ? reading.image : null);
       const best = reading ? reading.prediction : -1;
@@ -528,7 +582,10 @@
       this.predictionView.textContent = !reading ? "" : notADigit ? "?" : String(best);
       this.confidenceView.classList.toggle("digit-pad-not-a-digit", notADigit);
       const percent = reading ? Math.round(reading.probabilities[best] * 100) : 0;
-      if (!reading) this.confidenceView.textContent = "Draw a digit on the black square.";
+      this.confidenceView.classList.toggle("digit-pad-loading", !reading && this.loading);
+      if (!reading && this.loading) {
+        this.confidenceView.textContent = "Loading the model (ONNX Runtime)…";
+      } else if (!reading) this.confidenceView.textContent = "Draw a digit on the black square.";
       else if (!notADigit) this.confidenceView.textContent = "confidence " + percent + "%";
       else {
         this.confidenceView.textContent =
@@ -588,6 +645,7 @@
       this.canvas.addEventListener("pointerup", (event) => this.penUp(event));
       this.canvas.addEventListener("pointercancel", (event) => this.penUp(event));
       this.clearButton.addEventListener("click", () => this.clear());
+      this.box.addEventListener("focusin", () => this.wake());
     }
 
     /** Where the event is, in canvas pixels (the canvas may be shown smaller). */
@@ -600,6 +658,7 @@
     }
 
     penDown(event) {
+      this.wake();
       event.preventDefault();
       this.canvas.setPointerCapture(event.pointerId);
       const point = this.position(event);
@@ -625,13 +684,21 @@
   }
 
   // --- what tests and benchmarks use ---------------------------------------------------------
-  // window.digitPadWeb: strokesToMnist; ready, a promise of true (the pads are drawn) or false
-  // (the page shows why not); then predict (the model's, as loadModel gives it) and pads (the
-  // DigitPads on the page).  The time from each pen lift to its prediction shown, in ms:
-  // `lifts` counts them, `timings` keeps the latest `timingsKept` of them.
+  // window.digitPadWeb: strokesToMnist; pads, the DigitPads on the page, drawn at once; wake(),
+  // which loads the model as a first touch does and returns `ready`: null until then, then a
+  // promise of true (the model is loaded) or false (the page shows why not); then predict (the
+  // model's, as loadModel gives it).  wokenAt and firstShownAt: the performance.now() of the
+  // first touch and of the first prediction shown.  The time from each pen lift to its
+  // prediction shown, in ms: `lifts` counts them, `timings` keeps the latest `timingsKept`.
   window.digitPadWeb = {
-    strokesToMnist, ready: null, pads: [], lifts: 0, timings: [], timingsKept: 1000,
+    strokesToMnist, wake: null, ready: null, pads: [], lifts: 0, timings: [], timingsKept: 1000,
+    wokenAt: null, firstShownAt: null,
   };
+
+  function recordFirstReading() {
+    const hook = window.digitPadWeb;
+    if (hook.firstShownAt === null) hook.firstShownAt = performance.now();
+  }
 
   function recordLatency(milliseconds) {
     const hook = window.digitPadWeb;
@@ -642,24 +709,35 @@
     }
   }
 
+  /** Draw a pad in each placeholder; the model loads on the first touch of any of them. */
   function boot() {
     const placeholders = document.querySelectorAll(".digit-pad-web");
     if (placeholders.length === 0) return;
-    placeholders.forEach((placeholder) => placeholder.replaceChildren(element("p",
-      "digit-pad-web-loading", "Loading the drawing pad (the model and ONNX Runtime)…")));
-    window.digitPadWeb.ready = loadModel().then(
-      (predict) => {
-        window.digitPadWeb.predict = predict;
-        placeholders.forEach((placeholder) => {
-          window.digitPadWeb.pads.push(new DigitPad(placeholder, predict));
-        });
-        return true;
-      },
-      (error) => {
-        placeholders.forEach((placeholder) => showFailure(placeholder, error));
-        return false;
-      },
-    );
+    const hook = window.digitPadWeb;
+    const fail = (error) => {
+      placeholders.forEach((placeholder) => showFailure(placeholder, error));
+      return false;
+    };
+    if (typeof WebAssembly !== "object") {
+      hook.ready = Promise.resolve(fail(new Error("this browser cannot run WebAssembly")));
+      return;
+    }
+    hook.wake = () => {
+      if (hook.ready === null) {
+        hook.wokenAt = performance.now();
+        hook.pads.forEach((pad) => pad.showLoading());
+        hook.ready = loadModel().then((loaded) => {
+          hook.predict = loaded;
+          hook.pads.forEach((pad) => pad.woke());
+          return true;
+        }, fail);
+      }
+      return hook.ready;
+    };
+    const predict = async (pixels) => ((await hook.wake()) ? hook.predict(pixels) : null);
+    placeholders.forEach((placeholder) => {
+      hook.pads.push(new DigitPad(placeholder, predict, hook.wake));
+    });
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", boot);

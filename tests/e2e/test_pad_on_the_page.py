@@ -1,5 +1,10 @@
 """The pad on the built book's pages, without a kernel: opened from file:// with every network
-request refused, drawn on with a real mouse, and its preparation of strokes checked against Python's."""
+request refused, and over http from a local static server; light until it is first touched, drawn
+on with a real mouse, and its preparation of strokes checked against Python's."""
+
+import functools
+import http.server
+import threading
 
 import numpy as np
 import pytest
@@ -15,8 +20,13 @@ from tests.e2e.drawing import DRAWINGS, draw
 HTML = ROOT / "_build" / "quick" / "_build" / "html"
 CHAPTER = HTML / "notebooks" / "11_drawing_pad.html"
 LANDING = HTML / "book" / "intro.html"
+PAD_FILES = HTML / "_static" / "digit-pad"
 PAD = ".digit-pad-web .digit-pad"
 PREDICTION = f"{PAD} .digit-pad-prediction"
+LIGHT = 100_000  # bytes the pad's own files may add to a page before its first touch (issue 25)
+# What the pad loads on its first touch, besides ONNX Runtime Web's script and the detector's
+ONLY_SERVED = {"ort-wasm-simd-threaded.mjs", "ort-wasm-simd-threaded.wasm", "digit-cnn.onnx"}
+ONLY_FROM_DISK = {"ort-wasm.js", "digit-cnn.js"}  # the same, in classic scripts (base64)
 
 
 def open_offline(page, path):
@@ -36,17 +46,115 @@ def open_offline(page, path):
     errors = []  # the pad's own (the theme's scripts raise one of their own on file:// pages)
     page.on("pageerror", lambda error: "digit-pad/" in (error.stack or "") and errors.append(error.stack))
     page.goto(path.as_uri())
-    page.wait_for_function("window.digitPadWeb && window.digitPadWeb.ready", timeout=30_000)
+    wait_for_the_pads(page)
     return refused, errors
+
+
+def wait_for_the_pads(page) -> None:
+    """Until the pads are drawn (at once) or the page says why it cannot run them."""
+    page.wait_for_function("window.digitPadWeb && (window.digitPadWeb.pads.length || window.digitPadWeb.ready)")
+
+
+def wake(page) -> None:
+    """Load the model as a first touch does; then window.digitPadWeb.predict is there."""
+    assert page.evaluate("window.digitPadWeb.wake()") is True, page.locator(".digit-pad-web").inner_text()
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def served_book():
+    """The built book over http: Python's static file server in a thread, on a free port."""
+    if not CHAPTER.exists():
+        pytest.fail(f"no built page at {CHAPTER}: run `make book-quick` first (`make e2e` does it)")
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=HTML))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+
+
+def record_pad_files(page) -> list[str]:
+    """From now on, the names of the pad's files that the page asks for, in the order asked."""
+    fetched = []
+    folder = "/_static/digit-pad/"
+    page.on("request", lambda r: folder in r.url and fetched.append(r.url.split(folder)[1].split("?")[0]))
+    return fetched
+
+
+def bytes_of(names) -> int:
+    """What those files weigh as a static server sends them (uncompressed, as Python's does)."""
+    return sum((PAD_FILES / name).stat().st_size for name in set(names))
 
 
 def prediction(page) -> str:
     return page.locator(PREDICTION).inner_text().strip()
 
 
+@pytest.mark.parametrize("over", ["http", "file"])
+@pytest.mark.parametrize("path", [CHAPTER, LANDING], ids=["chapter", "landing"])
+def test_a_pad_page_is_light_until_touched_and_then_reads_what_was_drawn(page, request, over, path):
+    """Before the first touch only digit-pad.js and .css load (at most 100 kB); the pen's first
+    stroke is kept while the model loads, the pad says it is loading, then shows its reading.
+    Over http the runtime's WebAssembly and the ONNX file come as they are, from file:// in scripts."""
+    fetched = record_pad_files(page)
+    if over == "http":
+        page.goto(f"{request.getfixturevalue('served_book')}/{path.relative_to(HTML).as_posix()}")
+        wait_for_the_pads(page)
+        refused, errors = [], []
+    else:
+        refused, errors = open_offline(page, path)
+    page.wait_for_load_state("load")
+    page.wait_for_timeout(1000)  # anything the page would still fetch untouched
+    assert sorted(fetched) == ["digit-pad.css", "digit-pad.js"]
+    print(f"{over}, {path.stem}: {bytes_of(fetched):,} bytes of the pad's before its first touch")
+    assert bytes_of(fetched) <= LIGHT
+    assert page.evaluate("window.digitPadWeb.ready") is None
+    pad = page.locator(PAD)
+    assert "Draw a digit" in pad.locator(".digit-pad-confidence").inner_text()
+    page.evaluate(  # what the pad says just after the pen touches it (its own listener runs first)
+        "() => { const pad = document.querySelector('.digit-pad-web .digit-pad'); "
+        "pad.querySelector('canvas').addEventListener('pointerdown', () => { window.saidOnTouch = "
+        "pad.querySelector('.digit-pad-confidence').textContent; }); }"
+    )
+    expected, strokes = DRAWINGS[2]
+    draw(page, pad.locator("canvas.digit-pad-canvas"), strokes)
+    assert "Loading the model" in page.evaluate("window.saidOnTouch")
+    page.wait_for_function(
+        f"document.querySelector('{PREDICTION}').textContent.trim() === '{expected}'", timeout=30_000
+    )
+    assert page.evaluate("window.digitPadWeb.ready") is True
+    assert page.evaluate("window.digitPadWeb.lifts") == 1
+    loaded = set(fetched)
+    assert {"ort.wasm.min.js", "digit-detector.js"} <= loaded
+    assert loaded >= (ONLY_SERVED if over == "http" else ONLY_FROM_DISK)
+    assert not loaded & (ONLY_FROM_DISK if over == "http" else ONLY_SERVED)
+    assert "digit-pad.png" not in loaded
+    print(f"{over}, {path.stem}: {bytes_of(fetched):,} bytes of the pad's for a reader who draws")
+    assert refused == [] and errors == []
+
+
+def test_keyboard_focus_wakes_the_pad(page):
+    fetched = record_pad_files(page)
+    open_offline(page, CHAPTER)
+    page.keyboard.press("Tab")  # the page's links come first: tab until the pad's canvas has the focus
+    for _ in range(200):
+        if page.evaluate("document.activeElement.classList.contains('digit-pad-canvas')"):
+            break
+        page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.classList.contains('digit-pad-canvas')")
+    page.wait_for_function("window.digitPadWeb.ready !== null")
+    assert page.evaluate("window.digitPadWeb.ready") is True
+    assert "digit-cnn.js" in fetched
+    assert "Draw a digit" in page.locator(f"{PAD} .digit-pad-confidence").inner_text()
+
+
 def test_draw_on_the_drawing_chapter_offline(page):
     refused, errors = open_offline(page, CHAPTER)
-    assert page.evaluate("window.digitPadWeb.ready") is True, page.locator(".digit-pad-web").inner_text()
+    assert page.evaluate("window.digitPadWeb.pads.length") == 1, page.locator(".digit-pad-web").inner_text()
     pad = page.locator(PAD)
     assert prediction(page) == ""
     canvas = pad.locator("canvas.digit-pad-canvas")
@@ -117,6 +225,7 @@ def drawings_of_every_kind(count: int) -> list[tuple[int, list]]:
 
 def test_the_page_prepares_strokes_as_python_does(page):
     open_offline(page, CHAPTER)
+    wake(page)
     drawings = drawings_of_every_kind(240)
     strokes = [s for _, s in drawings]
     in_browser = np.array(
@@ -141,6 +250,7 @@ def test_the_page_prepares_strokes_as_python_does(page):
 def test_the_pages_detector_scores_as_pythons_does(page):
     """The same images in both: the network's features and the detector's score, on digits and letters."""
     open_offline(page, CHAPTER)
+    wake(page)
     rng = np.random.default_rng(3)
     letters, _ = stroke_characters(HELD_OUT_STROKE_FONTS, LETTERS, per_glyph=2, rng=rng)
     digits = np.stack([strokes_to_mnist(s) for _, s in drawings_of_every_kind(60)])
