@@ -3,9 +3,11 @@
 ``python -m digitlib.export OUT.onnx`` writes it; the book build runs that command and
 ONNX Runtime Web runs the file in the page (see ``book/web/``).  The file holds the
 network as it predicts, without the augmentation layers that only act in training, with
-the digit detector's features as a second output, its large weights stored as float16 and
-cast back to float32 in the graph (half the bytes; ONNX Runtime's CPU kernels compute in
-float32); ``--detector OUT.json`` also writes the detector's parameters for the page.
+the digit detector's features as a second output and the 128 averages that the last, dense
+layer reads as a third, its large weights stored as float16 and cast back to float32 in the
+graph (half the bytes; ONNX Runtime's CPU kernels compute in float32).  ``--detector
+OUT.json`` also writes the detector's parameters for the page, ``--head OUT.json`` the dense
+layer's weights (a start for a layer trained on a reader's own digits).
 """
 
 from __future__ import annotations
@@ -26,18 +28,21 @@ from digitlib.validation import INPUT_SHAPE
 
 def inference_model(model=None):
     """``model`` (default: the shipped one) without its augmentation layer: the layers
-    that act when it predicts, applied to a fresh ``image`` input, ready to export.  Two
-    outputs: the probabilities and the digit detector's features
-    (:func:`~digitlib.detector.pooled_features`)."""
+    that act when it predicts, applied to a fresh ``image`` input, ready to export.  Three
+    outputs: the probabilities, the digit detector's features
+    (:func:`~digitlib.detector.pooled_features`), and what the last layer (``probabilities``,
+    dense) reads: the 128 averages of the last block's maps."""
     model = load_pretrained() if model is None else model
     inputs = keras.Input(INPUT_SHAPE, name="image")
     x, maps = inputs, {}
     for layer in model.layers[1:]:
+        if layer.name == "probabilities":
+            penultimate = x
         if layer.name != "augmentation":
             x = layer(x)
             maps[layer.name] = x
     features = pooled_features([maps[name] for name in FEATURE_LAYERS])
-    predictor = keras.Model(inputs, [x, features], name=f"{model.name}_inference")
+    predictor = keras.Model(inputs, [x, features, penultimate], name=f"{model.name}_inference")
     predictor(np.zeros((1, *INPUT_SHAPE), np.float32))  # export needs a model that was called
     return predictor
 
@@ -51,6 +56,19 @@ def detector_parameters(detector=None) -> dict:
         [float(f"{v:.7g}") for v in np.asarray(value, np.float64).ravel()]
         for name, value in detector.__dict__.items()
     } | {"hidden_size": int(detector.hidden_weights.shape[1])}  # fmt: skip
+
+
+def head_parameters(model=None) -> dict:
+    """The last, dense layer of ``model`` (default: the shipped one) as plain lists, for the
+    page's script: ``kernel`` row by row (one row of 10 per averaged feature), ``bias``, to 7
+    significant digits, and ``features``, how many it reads."""
+    model = load_pretrained() if model is None else model
+    kernel, bias = model.get_layer("probabilities").get_weights()
+    return {
+        "kernel": [float(f"{v:.7g}") for v in kernel.ravel()],
+        "bias": [float(f"{v:.7g}") for v in bias],
+        "features": int(kernel.shape[0]),
+    }
 
 
 FLOAT16_FROM = 2_000  # weights a tensor must hold to be stored as float16
@@ -85,8 +103,8 @@ def export_onnx(path: str | Path, model=None) -> Path:
     """Write ``model`` (default: the shipped one) to ``path`` in the ONNX format, with
     Keras's own exporter (``model.export(..., format="onnx")``, which uses tf2onnx), its
     large weights as float16 (:func:`float16_weights`).  The file takes (N, 28, 28, 1)
-    float32 images in [0, 1] and gives (N, 10) probabilities and (N, 384) features for the
-    digit detector."""
+    float32 images in [0, 1] and gives (N, 10) probabilities, (N, 384) features for the
+    digit detector and the (N, 128) averages the dense layer reads."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as scratch:
@@ -100,12 +118,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m digitlib.export", description=__doc__.splitlines()[0])
     parser.add_argument("output", type=Path, help="the .onnx file to write")
     parser.add_argument("--detector", type=Path, help="also write the digit detector's parameters to this .json file")
+    parser.add_argument("--head", type=Path, help="also write the dense layer's weights to this .json file")
     args = parser.parse_args(argv)
     path = export_onnx(args.output)
     print(f"wrote {path} ({path.stat().st_size:,} bytes)")
-    if args.detector is not None:
-        args.detector.write_text(json.dumps(detector_parameters()))
-        print(f"wrote {args.detector} ({args.detector.stat().st_size:,} bytes)")
+    for extra, parameters in [(args.detector, detector_parameters), (args.head, head_parameters)]:
+        if extra is not None:
+            extra.write_text(json.dumps(parameters()))
+            print(f"wrote {extra} ({extra.stat().st_size:,} bytes)")
     return 0
 
 

@@ -2,8 +2,8 @@ import numpy as np
 import pytest
 
 from digitlib.detector import features_of, load_detector
-from digitlib.export import detector_parameters, export_onnx
-from digitlib.models import load_pretrained
+from digitlib.export import detector_parameters, export_onnx, head_parameters
+from digitlib.models import keras, load_pretrained
 from digitlib.preprocess import to_model_input
 
 
@@ -23,7 +23,7 @@ def test_the_onnx_file_predicts_what_keras_predicts(onnx_file, mnist):
     assert image.shape[1:] == [28, 28, 1]
     x = to_model_input(mnist.x_test)  # all 10,000 test digits
     outputs = [session.run(None, {image.name: batch}) for batch in np.array_split(x, 20)]
-    in_browser = np.concatenate([probabilities for probabilities, _ in outputs])
+    in_browser = np.concatenate([probabilities for probabilities, _, _ in outputs])
     in_keras = load_pretrained().predict(x, batch_size=500, verbose=0)
     assert in_browser.shape == in_keras.shape == (10_000, 10)
     largest = np.abs(in_browser - in_keras).max()
@@ -35,12 +35,23 @@ def test_the_onnx_file_predicts_what_keras_predicts(onnx_file, mnist):
     assert largest < 1e-3
     assert not np.any(differ & ~near_ties)
     # the second output: the digit detector's features, and so its verdicts
-    features = np.concatenate([features for _, features in outputs])
+    features = np.concatenate([features for _, features, _ in outputs])
     in_python = features_of(load_pretrained(), x)
     assert features.shape == in_python.shape == (10_000, 384)
     assert np.abs(features - in_python).max() < 1e-3 * np.abs(in_python).max()
     detector = load_detector()
     assert np.mean(detector.is_digit(features) == detector.is_digit(in_python)) > 0.999
+    # the third: what the dense layer reads, which with its weights gives the probabilities again
+    averages = np.concatenate([averages for _, _, averages in outputs])
+    shipped = load_pretrained()
+    reads = keras.Model(shipped.inputs, shipped.get_layer("probabilities").input)
+    in_keras = reads.predict(x, batch_size=500, verbose=0)
+    assert averages.shape == in_keras.shape == (10_000, 128)
+    assert np.abs(averages - in_keras).max() < 1e-3 * np.abs(in_keras).max()
+    head = head_parameters()
+    logits = averages @ np.reshape(head["kernel"], (head["features"], 10)) + head["bias"]
+    softmax = np.exp(logits - logits.max(axis=1, keepdims=True))
+    np.testing.assert_allclose(softmax / softmax.sum(axis=1, keepdims=True), in_browser, atol=1e-5)
 
 
 def test_the_detector_for_the_page_is_the_shipped_one():
