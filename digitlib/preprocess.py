@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import reprlib
-
 import numpy as np
 
 from digitlib.startup import quiet_tensorflow_startup
 from digitlib.validation import (
     IMAGE_SIZE,
     check_array,
+    check_choice,
+    check_inked,
     check_pixels,
     check_same_length,
     check_scalar,
+    check_sequence,
 )
 
 
@@ -28,12 +29,9 @@ def centers_of_mass(images: np.ndarray) -> np.ndarray:
 
     Rows and columns are numbered from 0, so the middle of a 28x28 image is (13.5, 13.5).
     """
-    images = check_array(images, name="images", ndim=3).astype(np.float64)
-    if images.min() < 0:
-        raise ValueError("images must not hold negative values (they are amounts of ink)")
+    images = check_array(images, name="images (amounts of ink)", ndim=3, low=0)
+    images = check_inked(images).astype(np.float64)
     ink = images.sum(axis=(1, 2))
-    if np.any(ink == 0):
-        raise ValueError(f"image {int(np.argmax(ink == 0))} is blank: a blank image has no centre of mass")
     rows = (images.sum(axis=2) * np.arange(images.shape[1])).sum(axis=1) / ink
     columns = (images.sum(axis=1) * np.arange(images.shape[2])).sum(axis=1) / ink
     return np.stack([rows, columns], axis=1)
@@ -41,11 +39,8 @@ def centers_of_mass(images: np.ndarray) -> np.ndarray:
 
 def ink_bounding_boxes(images: np.ndarray) -> np.ndarray:
     """The smallest box around each image's ink, as ``(top, left, height, width)`` in pixels: ``(N, 4)``."""
-    ink = check_array(images, name="images", ndim=3) > 0
+    ink = check_inked(images) > 0
     rows, columns = ink.any(axis=2), ink.any(axis=1)
-    blank = ~rows.any(axis=1)
-    if np.any(blank):
-        raise ValueError(f"image {int(np.argmax(blank))} is blank: a blank image has no bounding box")
     top, left = rows.argmax(axis=1), columns.argmax(axis=1)
     height = rows.shape[1] - rows[:, ::-1].argmax(axis=1) - top
     width = columns.shape[1] - columns[:, ::-1].argmax(axis=1) - left
@@ -83,14 +78,13 @@ class EmptyDrawingError(ValueError):
 
 def _grey_drawing(image: np.ndarray) -> np.ndarray:
     image = check_array(image, name="the drawing (white ink on black)", dtype=np.uint8, ndim=(2, 3))
-    if image.ndim == 3 and image.shape[2] in (3, 4):
+    if image.ndim == 2:
+        grey = image.astype(np.float32)
+    else:
+        check_choice(image.shape[2], name="the drawing's channels (3: RGB, 4: RGBA)", choices=(3, 4))
         grey = image[..., :3].astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32)
         if image.shape[2] == 4:  # transparent pixels hold no ink
             grey *= image[..., 3] / np.float32(255)
-    elif image.ndim == 2:
-        grey = image.astype(np.float32)
-    else:
-        raise ValueError(f"the drawing must have shape (H, W), (H, W, 3) or (H, W, 4), got shape {image.shape}")
     height, width = grey.shape
     check_scalar(min(height, width), name=f"the shorter side of the drawing ({height}x{width} pixels)", low=IMAGE_SIZE)
     return grey / 255
@@ -197,23 +191,14 @@ def check_strokes(strokes) -> list[np.ndarray]:
     :class:`EmptyDrawingError` when no stroke has a point.  The pad, the drawings file and
     :func:`strokes_to_mnist` all check drawings with it.
     """
-    if isinstance(strokes, (str, bytes, dict)) or not hasattr(strokes, "__iter__"):
-        raise ValueError(f"strokes must be a list of strokes, got {type(strokes).__name__}")
+    check_sequence(strokes, name="strokes", of="strokes")
     checked = []
     for index, stroke in enumerate(strokes):
         name = f"stroke {index} (a sequence of (x, y) points)"
-        if isinstance(stroke, (str, bytes, dict)):
-            raise ValueError(f"{name} must hold numbers, got {type(stroke).__name__}")
-        try:
-            points = np.asarray(stroke)
-        except (ValueError, TypeError, RecursionError):  # ragged, or nested too deeply
-            points = np.asarray([], dtype=object)
-        if points.size == 0 and points.dtype != object:
+        points = check_array(check_sequence(stroke, name=name, of="points"), name=name, dtype="number", non_empty=False)
+        if points.size == 0:
             continue
-        if points.dtype.kind not in "iuf":
-            raise ValueError(f"{name} must hold pairs of numbers, got {_glimpse(stroke)}")
-        points = points.astype(np.float64)
-        check_array(points, name=name, shape=(None, 2), finite=True)
+        points = check_array(points.astype(np.float64), name=name, shape=(None, 2), finite=True)
         check_scalar(
             float(np.abs(points).max()), name=f"the largest coordinate (in size) of {name}", high=MAX_COORDINATE
         )
@@ -221,12 +206,6 @@ def check_strokes(strokes) -> list[np.ndarray]:
     if not checked:
         raise EmptyDrawingError("the drawing is empty: draw a digit first")
     return checked
-
-
-def _glimpse(value, limit: int = 60) -> str:
-    """The start of ``repr(value)``, for an error message about a value that may be huge."""
-    text = reprlib.repr(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def strokes_to_mnist(strokes, *, supersample: int = 8) -> np.ndarray:
@@ -281,10 +260,8 @@ def as_block_counts(images: np.ndarray) -> np.ndarray:
     from PIL import Image
 
     prepared = []
-    for image in check_array(images, name="images", ndim=3):
+    for image in check_inked(images, low=0.5, closed="both"):
         ink = image >= 0.5
-        if not ink.any():
-            raise ValueError("an image without ink (no pixel at least half grey) has no block counts")
         crop = ink[_crop(ink)].astype(np.float32)
         side = max(crop.shape)  # a square around the ink keeps its shape
         top, left = (side - crop.shape[0]) // 2, (side - crop.shape[1]) // 2

@@ -8,6 +8,7 @@ came.  Modelled on scikit-learn's ``sklearn.utils.validation``.
 from __future__ import annotations
 
 import numbers
+import reprlib
 from collections.abc import Sequence
 
 import numpy as np
@@ -20,6 +21,12 @@ INPUT_SHAPE = (IMAGE_SIZE, IMAGE_SIZE, 1)
 
 def _describe(array: np.ndarray) -> str:
     return f"{array.dtype} of shape {array.shape}"
+
+
+def _glimpse(value, limit: int = 60) -> str:
+    """The start of ``repr(value)``, for an error message about a value that may be huge."""
+    text = reprlib.repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def check_array(
@@ -38,13 +45,18 @@ def check_array(
     """``array`` as a NumPy array, after checking what was asked.
 
     ``ndim``: the number of axes (or the numbers allowed); ``shape``: the size of
-    each axis, ``None`` for any; ``dtype``: the exact dtype, or ``"integer"``;
-    ``non_empty``: at least one element along the first axis; ``finite``: no NaN
-    or infinity; ``low``/``high``/``closed``: bounds on every value, as
-    :func:`check_scalar` takes them.
+    each axis, ``None`` for any; ``dtype``: the exact dtype, ``"integer"``, or
+    ``"number"`` (integers or floats, not bools); ``non_empty``: at least one element
+    along the first axis; ``finite``: no NaN or infinity; ``low``/``high``/``closed``:
+    bounds on every value, as :func:`check_scalar` takes them.  Nested sequences that
+    make no array (ragged, or nested too deeply) are refused too.
     """
     check_choice(closed, name="closed", choices=CLOSED)
-    array = np.asarray(array)
+    try:
+        array = np.asarray(array)
+    except (ValueError, TypeError, RecursionError):
+        wanted = "an array (sequences of equal length, not nested too deeply)"
+        raise ValueError(f"{name} must be {wanted}, got {_glimpse(array)}") from None
     if ndim is not None:
         allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
         if array.ndim not in allowed:
@@ -60,6 +72,9 @@ def check_array(
     if dtype == "integer":
         if not np.issubdtype(array.dtype, np.integer):
             raise ValueError(f"{name} must hold integers, got {_describe(array)}")
+    elif dtype == "number":
+        if array.dtype.kind not in "iuf":
+            raise ValueError(f"{name} must hold numbers, got {_describe(array)}")
     elif dtype is not None and array.dtype != np.dtype(dtype):
         raise ValueError(f"{name} must be {np.dtype(dtype)}, got {_describe(array)}")
     if non_empty and (array.ndim == 0 or array.shape[0] == 0):
@@ -70,6 +85,27 @@ def check_array(
         wanted = _bounds(low, high, closed)
         raise ValueError(f"{name} must hold values {wanted}, got values from {array.min()} to {array.max()}")
     return array
+
+
+def check_sequence(value, *, name: str, of: str):
+    """``value`` after checking that it is a sequence of ``of``: a list, a tuple, an array, anything
+    iterable but a string, bytes or a dict (iterated, they give characters, byte values or keys)."""
+    if isinstance(value, (str, bytes, dict)) or not hasattr(value, "__iter__"):
+        raise ValueError(f"{name} must be a list of {of}, got {type(value).__name__}")
+    return value
+
+
+def check_inked(images, *, name: str = "images", low: float = 0, closed: str = "neither") -> np.ndarray:
+    """Images (N, H, W) each holding ink: a pixel whose value passes the bound ``low``
+    (``closed``: ``"neither"``, above it; ``"both"``, at least it), as a centre of mass or a
+    bounding box needs."""
+    check_choice(closed, name="closed", choices=CLOSED)
+    images = check_array(images, name=name, ndim=3)
+    inked = _within(images, low, None, closed).any(axis=(1, 2))
+    if not inked.all():
+        blank = int(np.argmax(~inked))
+        raise ValueError(f"{name} must each hold ink (a pixel {_bounds(low, None, closed)}); image {blank} is blank")
+    return images
 
 
 def check_same_length(**arrays) -> int:

@@ -53,12 +53,15 @@ def test_a_line_cut_short_is_reported_and_the_rest_kept(tmp_path):
 @pytest.mark.parametrize(
     "line, message",
     [
-        ({"format": 2, "label": 7, "strokes": SEVEN}, "unknown format 2"),
-        ({"label": 7, "strokes": SEVEN}, "unknown format None"),
+        (
+            {"format": 2, "label": 7, "strokes": SEVEN},
+            "format (the version this digitlib reads) must be one of 1, got 2",
+        ),
+        ({"label": 7, "strokes": SEVEN}, "must be one of 1, got None"),
         ({"format": FORMAT, "label": 10, "strokes": SEVEN}, "label must be a digit 0-9, got 10"),
         ({"format": FORMAT, "label": "7", "strokes": SEVEN}, "label must be an integer digit"),
         ({"format": FORMAT, "label": 7, "strokes": [[[1, float("nan")]]]}, "finite"),
-        ({"format": FORMAT, "label": 7, "strokes": [[[1, "2"]]]}, "must hold pairs of numbers, got [[1, '2']]"),
+        ({"format": FORMAT, "label": 7, "strokes": [[[1, "2"]]]}, "must hold numbers, got <U21 of shape (1, 2)"),
         (
             {"format": FORMAT, "label": 7, "strokes": [[[1, 2, 3]]]},
             "must have shape (N, 2), got float64 of shape (1, 3)",
@@ -66,8 +69,8 @@ def test_a_line_cut_short_is_reported_and_the_rest_kept(tmp_path):
         ({"format": FORMAT, "label": 7, "strokes": [[[1e308, 2]]]}, "must be at most 1000000, got 1e+308"),
         ({"format": FORMAT, "label": 7, "strokes": "1,2"}, "strokes must be a list of strokes, got str"),
         ({"format": FORMAT, "label": 7, "strokes": []}, "empty"),
-        ({"format": FORMAT, "label": 7}, "'label' and 'strokes'"),
-        ([7], "expected a JSON object"),
+        ({"format": FORMAT, "label": 7}, "the line must hold the keys ['label', 'strokes'], missing ['strokes']"),
+        ([7], "the line (a JSON object) must be a dict, got list"),
     ],
 )
 def test_a_bad_line_is_reported_with_its_number(tmp_path, line, message):

@@ -56,6 +56,13 @@ def test_blank_images_have_no_geometry(function):
         function(images)
 
 
+def test_negative_images_have_no_centre_of_mass():
+    images = np.ones((1, 5, 5))
+    images[0, 2, 2] = -1
+    with pytest.raises(ValueError, match=r"images \(amounts of ink\) must hold values at least 0, got values from -1"):
+        centers_of_mass(images)
+
+
 def test_geometry_of_mnist_matches_how_it_was_made(mnist):
     centers = centers_of_mass(mnist.x_test)
     assert np.all(np.abs(centers - 14) < 0.6)  # whole-pixel shifts put it within about half a pixel of 14
@@ -169,7 +176,7 @@ def test_mnist_digits_redrawn_large_come_back(mnist):
     "image, message",
     [
         (np.zeros((280, 280), np.float32), r"the drawing \(white ink on black\) must be uint8, got float32"),
-        (np.zeros((280, 280, 2), np.uint8), r"shape \(H, W\), \(H, W, 3\) or \(H, W, 4\), got shape \(280, 280, 2\)"),
+        (np.zeros((280, 280, 2), np.uint8), r"the drawing's channels \(3: RGB, 4: RGBA\) must be one of 3, 4, got 2"),
         (np.zeros((20, 300), np.uint8), r"shorter side of the drawing \(20x300 pixels\) must be at least 28, got 20"),
     ],
 )

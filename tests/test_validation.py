@@ -7,12 +7,14 @@ from digitlib.validation import (
     check_choice,
     check_images,
     check_images_by_name,
+    check_inked,
     check_labels,
     check_mapping,
     check_model_input,
     check_pixels,
     check_same_length,
     check_scalar,
+    check_sequence,
 )
 
 
@@ -30,6 +32,13 @@ def test_check_array_returns_an_array_that_passed():
         (np.zeros(3), {"shape": (4,)}, r"x must have shape \(4,\), got float64 of shape \(3,\)"),
         (np.zeros(3), {"dtype": np.uint8}, r"x must be uint8, got float64 of shape \(3,\)"),
         (np.zeros(3), {"dtype": "integer"}, "x must hold integers, got float64"),
+        (np.array(["1", "2"]), {"dtype": "number"}, r"x must hold numbers, got <U1 of shape \(2,\)"),
+        (np.array([True]), {"dtype": "number"}, "x must hold numbers, got bool"),
+        (
+            [[1, 2], [3]],
+            {},
+            r"x must be an array \(sequences of equal length, not nested too deeply\), got \[\[1, 2\], \[3\]\]",
+        ),
         (np.zeros((0, 2)), {}, r"x must not be empty, got float64 of shape \(0, 2\)"),
         (np.array([1.0, np.nan]), {"finite": True}, "x must hold finite numbers, got NaN or infinity"),
         (np.array([0.5, 2.0]), {"low": 0, "high": 1}, "x must hold values between 0 and 1, got values from 0.5 to 2.0"),
@@ -131,3 +140,28 @@ def test_check_mapping_and_check_choice_return_what_passed():
     assert check_choice("quick", name="profile", choices={"full": 1, "quick": 2}) == "quick"
     with pytest.raises(ValueError, match="profile must be one of 'full', 'quick', got 'fast'"):
         check_choice("fast", name="profile", choices=("full", "quick"))
+
+
+def test_check_array_takes_any_kind_of_number():
+    for numbers in ([1, 2], np.array([1, 2], np.uint8), [0.5, np.inf]):
+        assert check_array(numbers, name="x", dtype="number").shape == (2,)
+
+
+def test_check_sequence_refuses_what_iterates_into_something_else():
+    for sequence in ([], (1, 2), np.zeros(3), range(2)):
+        assert check_sequence(sequence, name="s", of="points") is sequence
+    for value, kind in [("12", "str"), (b"12", "bytes"), ({"x": 1}, "dict"), (3, "int"), (None, "NoneType")]:
+        with pytest.raises(ValueError, match=f"s must be a list of points, got {kind}"):
+            check_sequence(value, name="s", of="points")
+
+
+def test_check_inked_names_the_first_blank_image():
+    images = np.zeros((3, 4, 4))
+    images[0, 1, 1], images[1, 2, 2], images[2, 0, 0] = 1.0, 0.3, 0.5
+    assert check_inked(images).shape == (3, 4, 4)
+    with pytest.raises(ValueError, match=r"images must each hold ink \(a pixel greater than 0\); image 1 is blank"):
+        check_inked(np.stack([images[0], np.zeros((4, 4))]))
+    with pytest.raises(ValueError, match=r"ink \(a pixel at least 0.5\); image 1 is blank"):
+        check_inked(images, low=0.5, closed="both")
+    with pytest.raises(ValueError, match="images must have 3 axes"):
+        check_inked(np.ones((4, 4)))
