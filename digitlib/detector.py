@@ -114,15 +114,14 @@ class DigitDetector:
         ``ValueError`` naming what is missing or mis-shaped in a damaged file."""
         with np.load(path, allow_pickle=False) as stored:
             missing = set(cls.__dataclass_fields__) - set(stored.files)
-            if missing:
+            if missing:  # a damaged or foreign file: its format, said of the file
                 raise ValueError(f"{path} is not a digit detector: it lacks {sorted(missing)}")
             values = {name: stored[name].astype(np.float64) for name in cls.__dataclass_fields__}
         size, hidden = values["hidden_weights"].shape
         for name, shape in {"mean": (size,), "scale": (size,), "hidden_bias": (hidden,),
                             "output_weights": (hidden, 1), "output_bias": (1,)}.items():  # fmt: skip
             check_array(values[name], name=f"{name} in {path}", shape=shape, finite=True)
-        if values["threshold"].shape != () or not np.isfinite(values["threshold"]):
-            raise ValueError(f"threshold in {path} must be one finite number, got {values['threshold']!r}")
+        check_array(values["threshold"], name=f"threshold in {path}", shape=(), non_empty=False, finite=True)
         return cls(**{**values, "threshold": float(values["threshold"])})
 
 

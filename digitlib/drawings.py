@@ -15,7 +15,7 @@ import warnings
 from pathlib import Path
 
 from digitlib.preprocess import Point, check_strokes
-from digitlib.validation import check_digit
+from digitlib.validation import check_choice, check_digit, check_mapping
 
 #: The version written in every line; :func:`load_drawings` reads this version only.
 FORMAT = 1
@@ -61,18 +61,17 @@ def append_drawing(path: str | Path, strokes, label) -> tuple[list[list[Point]],
 def _read_line(text: str) -> tuple[list[list[Point]], int]:
     try:
         record = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ValueError(f"not valid JSON ({error.msg}); the line may have been cut short") from None
-    except RecursionError:
-        raise ValueError("not a drawing: brackets nested too deeply for JSON to read") from None
-    except ValueError as error:  # a number too long to convert
-        raise ValueError(f"not valid JSON ({error})") from None
-    if not isinstance(record, dict):
-        raise ValueError(f"expected a JSON object, got {type(record).__name__}")
-    if record.get("format") != FORMAT:
-        raise ValueError(f"unknown format {record.get('format')!r} (this digitlib reads format {FORMAT})")
-    if "label" not in record or "strokes" not in record:
-        raise ValueError("expected the keys 'label' and 'strokes'")
+    except (ValueError, RecursionError) as error:  # the file's format: no validator reads JSON
+        if isinstance(error, json.JSONDecodeError):
+            why = f"{error.msg}; the line may have been cut short"
+        elif isinstance(error, RecursionError):
+            why = "brackets nested too deeply to read"
+        else:
+            why = str(error)  # a number too long to convert
+        raise ValueError(f"unreadable JSON ({why})") from None
+    check_mapping(record, name="the line (a JSON object)", non_empty=False)
+    check_choice(record.get("format"), name="format (the version this digitlib reads)", choices=(FORMAT,))
+    check_mapping(record, name="the line", required=("label", "strokes"))
     return check_drawing(record["strokes"], record["label"])
 
 

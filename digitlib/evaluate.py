@@ -12,6 +12,7 @@ import numpy as np
 from digitlib.startup import quiet_tensorflow_startup
 from digitlib.validation import (
     check_array,
+    check_choice,
     check_labels,
     check_model_input,
     check_same_length,
@@ -141,8 +142,7 @@ def worst_read_writer(model, digits, *, at_least: int = 3) -> str:
         mine = digits.writers == writer
         if np.bincount(digits.labels[mine], minlength=10).min() >= at_least:
             candidates.append((float(right[mine].mean()), writer))
-    if not candidates:
-        raise ValueError(f"no writer wrote at least {at_least} of every digit")
+    check_scalar(len(candidates), name=f"the number of writers with at least {at_least} of every digit", low=1)
     return min(candidates)[1]
 
 
@@ -222,6 +222,5 @@ SWEEPS = {
 
 def robustness_sweep(model, inputs: np.ndarray, labels: np.ndarray, kind: str, values) -> np.ndarray:
     """Accuracy of ``model`` on ``inputs`` distorted by each of ``values`` of one ``kind`` in SWEEPS."""
-    if kind not in SWEEPS:
-        raise ValueError(f"kind must be one of {list(SWEEPS)}, got {kind!r}")
+    check_choice(kind, name="kind", choices=SWEEPS)
     return np.array([accuracy(model, distort(inputs, **SWEEPS[kind](v)), labels) for v in values])

@@ -26,7 +26,7 @@ def glue(name: str, value: int | float | str) -> int | float | str:
     stores the text ``repr`` gives, and the ``repr`` of ``np.float64(0.997)`` cannot take a
     format spec.  Returns the value as glued, so a cell can glue and keep it in one line.
     """
-    if not isinstance(name, str) or not name.isidentifier():
+    if not isinstance(name, str) or not name.isidentifier():  # the one check of a text's form
         raise ValueError(f"name must be a plain identifier (letters, digits, _), got {name!r}")
     if isinstance(value, bool) or not isinstance(value, (numbers.Integral, numbers.Real, str)):
         raise TypeError(f"value of {name!r} must be a number or a string, got {type(value).__name__}")

@@ -17,7 +17,7 @@ import numpy as np
 from digitlib.made_drawings import jittered, slanted
 from digitlib.pen_inputs import CANVAS
 from digitlib.preprocess import Point, as_block_counts, canvas_to_mnist, strokes_to_mnist, to_model_input
-from digitlib.validation import check_array, check_scalar
+from digitlib.validation import check_array, check_choice, check_scalar
 
 #: Letters nobody fairly reads as a digit, upper and lower case (B, G, I, O, S, Z, b, g,
 #: l, o, q, s, z look like digits in many hands, so they are neither rejected nor learnt).
@@ -52,12 +52,11 @@ def stroke_font_glyph(font: str, character: str) -> list[list[Point]]:
     from HersheyFonts import HersheyFonts
 
     fonts = HersheyFonts()
-    if font not in fonts.default_font_names:
-        raise ValueError(f"font must be one of {fonts.default_font_names}, got {font!r}")
+    check_choice(font, name="font", choices=fonts.default_font_names)
     fonts.load_default_font(font)
     strokes = [[(float(x), float(y)) for x, y in stroke] for stroke in fonts.strokes_for_text(character)]
     strokes = [stroke for stroke in strokes if stroke]
-    if not strokes:
+    if not strokes:  # a gap in the font, not a bad argument: no validator knows a font's glyphs
         raise ValueError(f"the font {font!r} has no strokes for {character!r}")
     return strokes
 

@@ -28,6 +28,7 @@ import numpy as np
 from digitlib.data import default_cache_path
 from digitlib.preprocess import canvas_to_mnist, from_block_counts, strokes_to_mnist
 from digitlib.unipen import ARRAY_SHA256, SPLITS, PenCharacters, load_pen_characters
+from digitlib.validation import check_choice
 
 #: The side of the square canvas drawings are drawn on, in pixels (the pad's canvas).
 CANVAS = 280
@@ -114,8 +115,7 @@ def pen_inputs(kind: str = "digits", split: str = "test", *, seed: int = 0) -> P
 
     A damaged cache file is made again; nothing in it is unpickled.
     """
-    if split not in SPLITS:
-        raise ValueError(f"split must be one of {', '.join(map(repr, SPLITS))}, got {split!r}")
+    check_choice(split, name="split", choices=SPLITS)
     path = _cache_file(kind, split, seed)
     fields = list(PenInputs.__dataclass_fields__)
     try:

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from digitlib.validation import check_scalar
+from digitlib.validation import check_choice, check_scalar
 
 #: The sides of the split, in the order a project uses them.
 SPLITS = ("train", "validation", "test")
@@ -108,10 +108,8 @@ def read_pen_data(path: str | Path | None = None) -> dict[str, np.ndarray]:
 def load_pen_characters(kind: str = "digits", split: str | None = None) -> PenCharacters:
     """The shipped pen-written ``kind`` (``"digits"`` or ``"letters"``) of one ``split`` of the
     writers (``"train"``, ``"validation"``, ``"test"``; ``None`` for all), in the file's order."""
-    if kind not in ("digits", "letters"):
-        raise ValueError(f"kind must be 'digits' or 'letters', got {kind!r}")
-    if split is not None and split not in SPLITS:
-        raise ValueError(f"split must be one of {', '.join(map(repr, SPLITS))} or None, got {split!r}")
+    check_choice(kind, name="kind", choices=("digits", "letters"))
+    check_choice(split, name="split", choices=(*SPLITS, None))
     arrays = read_pen_data()
     labels = arrays[f"{kind}_label"]
     writer = arrays[f"{kind}_writer"]

@@ -44,6 +44,12 @@ def test_load_refuses_damaged_files_and_pickles(tmp_path):
     np.savez(tmp_path / "shape.npz", **{**fields, "mean": np.zeros(4)})
     with pytest.raises(ValueError, match="mean"):
         det.DigitDetector.load(tmp_path / "shape.npz")
+    np.savez(tmp_path / "threshold.npz", **{**fields, "threshold": np.array([0.5, 0.5])})
+    with pytest.raises(ValueError, match=r"threshold in .* must have shape \(\), got float64 of shape \(2,\)"):
+        det.DigitDetector.load(tmp_path / "threshold.npz")
+    np.savez(tmp_path / "nan.npz", **{**fields, "threshold": np.array(np.nan)})
+    with pytest.raises(ValueError, match="threshold in .* must hold finite numbers"):
+        det.DigitDetector.load(tmp_path / "nan.npz")
     np.savez(tmp_path / "pickle.npz", **{**fields, "mean": np.array([{"a": 1}], dtype=object)})
     with pytest.raises(ValueError, match="allow_pickle"):
         det.DigitDetector.load(tmp_path / "pickle.npz")
