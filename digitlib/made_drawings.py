@@ -105,6 +105,10 @@ def jittered(strokes, rng: np.random.Generator) -> list[list[Point]]:
     ]  # fmt: skip
 
 
+#: The rare styles that differ only in the pen: a 2-pixel and a 40-pixel one.
+PEN_STYLES = ("very thin pen", "very thick pen")
+
+
 @dataclass(frozen=True)
 class DrawnDigits:
     """Drawings prepared both ways the course prepares them: ``strokes`` (the pad's path,
@@ -117,17 +121,24 @@ class DrawnDigits:
     labels: np.ndarray
     groups: np.ndarray
 
+    def as_read(self) -> np.ndarray:
+        """Each drawing as the course reads it: the pen styles (:data:`PEN_STYLES`) from
+        their pixels, since the stroke path redraws every drawing with the same pen, and
+        every other style from its strokes, the pad's own path."""
+        pens = np.isin(self.groups, PEN_STYLES)
+        return np.where(pens[:, None, None, None], self.pixels, self.strokes)
+
 
 def rare_style_digits(*, per_style: int = 60, seed: int = 0) -> DrawnDigits:
     """``per_style`` drawings of each of :func:`rare_styles`, each jittered by
     :func:`jittered`, plus the ten example digits drawn with a 2-pixel and a
     40-pixel pen (the pixel path measures the pen; the stroke path ignores it)."""
     rng = np.random.default_rng(seed)
-    styles = {**rare_styles(), "very thin pen": [*example_strokes().items()],
-              "very thick pen": [*example_strokes().items()]}  # fmt: skip
+    examples = [*example_strokes().items()]
+    styles = {**rare_styles(), **{style: examples for style in PEN_STYLES}}
     strokes, pixels, labels, groups = [], [], [], []
     for style, drawings in styles.items():
-        pen = {"very thin pen": 2.0, "very thick pen": 40.0}.get(style)
+        pen = dict(zip(PEN_STYLES, (2.0, 40.0))).get(style)
         for index in range(per_style):
             digit, template = drawings[index % len(drawings)]
             drawing = jittered(template, rng)

@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 
 from digitlib.made_drawings import (
+    PEN_STYLES,
     ellipse,
     example_letters,
     example_strokes,
@@ -85,3 +86,12 @@ def test_rare_styles_are_prepared_both_ways():
     assert drawn.strokes.shape == drawn.pixels.shape == (2 * styles, 28, 28, 1)
     assert drawn.strokes.dtype == np.float32 and drawn.strokes.max() <= 1
     assert set(drawn.labels) <= set(range(10)) and len(set(drawn.groups)) == styles
+
+
+def test_the_pen_styles_are_read_from_their_pixels_and_the_others_from_their_strokes():
+    drawn = rare_style_digits(per_style=2, seed=1)
+    read = drawn.as_read()
+    pens = np.isin(drawn.groups, PEN_STYLES)
+    assert pens.sum() == 4 and read.shape == drawn.strokes.shape
+    assert np.array_equal(read[pens], drawn.pixels[pens])
+    assert np.array_equal(read[~pens], drawn.strokes[~pens])
