@@ -63,8 +63,279 @@ def _number(answer) -> float | None:
 
 # --- Meet MNIST, Exploring the digits, Normalization and shapes ---
 
+
+def _not_a_number(answer) -> tuple[bool, str]:
+    return False, f"The answer is a number; {answer!r} is none."
+
+
+@exercise(
+    "training-fives",
+    chapter="meet_mnist",
+    question="How many of MNIST's 60,000 training digits are labelled 5?",
+)
+def _training_fives(answer) -> tuple[bool, str]:
+    import numpy as np
+
+    from digitlib.data import load_mnist
+
+    (_, y_train), _ = load_mnist(verbose=False)
+    counts = np.bincount(y_train, minlength=10)
+    fives = int(counts[5])
+    number = _number(answer)
+    if number is None:
+        return _not_a_number(answer)
+    if number == fives:
+        rarest = "the rarest digit of the training set" if counts.argmin() == 5 else "not the rarest digit"
+        return True, f"np.sum(y_train == 5) counts {fives:,} fives, {fives / len(y_train):.1%}: {rarest}."
+    if 0 < number < 1:
+        return False, "That looks like a share; the question asks for a count: np.sum(y_train == 5)."
+    return False, (
+        "Count the training labels that equal 5, e.g. with np.sum(y_train == 5) or np.bincount(y_train)[5]; "
+        "the test labels (y_test) are another split."
+    )
+
+
+@exercise(
+    "never-inked-test-pixels",
+    chapter="exploring_the_digits",
+    question="How many of the 784 pixels does no digit of MNIST's test set ever ink?",
+)
+def _never_inked_test_pixels(answer) -> tuple[bool, str]:
+    from digitlib.data import load_mnist
+
+    (x_train, _), (x_test, _) = load_mnist(verbose=False)
+    never = int((~(x_test > 0).any(axis=0)).sum())
+    never_train = int((~(x_train > 0).any(axis=0)).sum())
+    number = _number(answer)
+    if number is None:
+        return _not_a_number(answer)
+    if number == never:
+        return True, (
+            f"{never} of the 784 pixels stay 0 in all {len(x_test):,} test digits, against {never_train} in the "
+            f"{len(x_train):,} training digits: fewer digits leave more pixels untouched."
+        )
+    if number == never_train:
+        return False, "That is the training set's count; the question asks about x_test."
+    return False, (
+        "Mark the pixels that some test digit inks, (x_test > 0).any(axis=0), and count the 784 pixels "
+        "that are not marked."
+    )
+
+
+@exercise(
+    "standardized-full-ink",
+    chapter="normalization_and_shapes",
+    question=(
+        "Standardize with the mean and standard deviation of the pixels of all 60,000 training digits "
+        "scaled to [0, 1]: what value does a pixel of full ink (255) get?"
+    ),
+)
+def _standardized_full_ink(answer) -> tuple[bool, str]:
+    import numpy as np
+
+    from digitlib.data import load_mnist
+
+    (x_train, _), _ = load_mnist(verbose=False)
+    # the mean and standard deviation from the 256 values' counts: exact, and fast
+    counts = np.bincount(x_train.ravel(), minlength=256)
+    values = np.arange(256) / 255
+    mean = (counts * values).sum() / counts.sum()
+    std = np.sqrt((counts * (values - mean) ** 2).sum() / counts.sum())
+    full_ink, background = (1 - mean) / std, (0 - mean) / std
+    number = _number(answer)
+    if number is None:
+        return _not_a_number(answer)
+    why = f"The training mean is {mean:.4f} and the standard deviation {std:.4f}, so full ink becomes "
+    why += f"(1 - {mean:.4f}) / {std:.4f} = {full_ink:.2f}"
+    if abs(number - full_ink) <= 0.01:
+        return True, why + f", and the background {background:.2f}."
+    if abs(number - background) <= 0.01:
+        return False, "That is the background's value (0 - mean) / std; full ink is a pixel of 1 after scaling."
+    return False, (
+        "Take the mean and the standard deviation over all training pixels divided by 255 (x_train / 255), "
+        "then compute (1 - mean) / std."
+    )
+
+
 # --- From pixels to probabilities, Building a CNN, Training the network ---
+
+
+@exercise(
+    "cross-entropy-of-logit-2",
+    chapter="pixels_to_probabilities",
+    question="A model gives the right digit the logit 2 and the nine others 0. What is its cross-entropy loss "
+    "on that digit?",
+)
+def _cross_entropy_of_logit_2(answer):
+    import numpy as np
+
+    logits = np.zeros(10)
+    logits[0] = 2.0  # the right digit's score; the other nine stay at 0
+    probability = np.exp(logits[0]) / np.exp(logits).sum()
+    loss = -np.log(probability)
+    value = _number(answer)
+    why = (
+        f"Softmax gives the right digit e² / (e² + 9) = {probability:.3f}, and the cross-entropy is minus its "
+        f"log: {loss:.3f}."
+    )
+    if value is None:
+        return False, f"The answer is a number (a loss), not {answer!r}. Hint: softmax, then −log p of the right digit."
+    if abs(value - loss) <= 0.005:
+        return True, why
+    if abs(value - probability) <= 0.005:
+        return False, "That is the probability softmax gives the right digit; the loss is minus its natural log."
+    if value < 0:
+        return False, "A loss is never negative: a probability is at most 1, so −log p is at least 0."
+    return False, "Hint: the ten exponentials are e² and nine times e⁰ = 1; the loss is −log of the right one's share."
+
+
+@exercise(
+    "receptive-field",
+    chapter="building_a_cnn",
+    question="How many pixels wide is the receptive field of the last convolution of build_enhanced()?",
+)
+def _receptive_field(answer):
+    from digitlib.models import build_enhanced
+
+    field, jump = 1, 1  # one pixel sees itself; neighbouring outputs are one pixel apart
+    for layer in build_enhanced(augment=False).layers:
+        size = getattr(layer, "kernel_size", None) or getattr(layer, "pool_size", None)
+        if size is None:
+            continue
+        field += (size[0] - 1) * jump
+        jump *= layer.strides[0]
+        if hasattr(layer, "kernel_size"):
+            last_convolution = field
+    value = _number(answer)
+    why = (
+        f"Each 3 × 3 convolution widens the field by 2 × the jump, each 2 × 2 pooling by 1 × the jump and then "
+        f"doubles the jump: after three blocks the last convolution sees {last_convolution} × {last_convolution} "
+        "pixels, more than the image's 28: near the border, part of the field falls on the padding."
+    )
+    if value is None:
+        return False, f"The answer is a number of pixels, not {answer!r}."
+    if value == last_convolution:
+        return True, why
+    return False, (
+        "Hint: walk through the layers with a field of 1 and a jump of 1; a k × k layer adds (k − 1) × jump to "
+        "the field, and a pooling of stride 2 then doubles the jump. Padding changes the output's size, not "
+        "what one output sees."
+    )
+
+
+@exercise(
+    "warm-up-updates",
+    chapter="training",
+    question="The shipped recipe (digitlib.train.RECIPE) warms the learning rate up for one epoch. How many weight "
+    "updates is that?",
+)
+def _warm_up_updates(answer):
+    from digitlib.data import load_mnist, split_validation
+    from digitlib.train import RECIPE
+
+    (x_train, y_train), _ = load_mnist(verbose=False)
+    (x_fit, _), (x_validation, _) = split_validation(x_train, y_train)
+    batch = RECIPE["batch_size"]
+    updates = -(-len(x_fit) // batch)  # the last, partial batch is an update too
+    value = _number(answer)
+    why = (
+        f"The recipe trains on {len(x_fit):,} digits (MNIST's {len(x_train):,} less {len(x_validation):,} for "
+        f"validation) in batches of {batch}: {len(x_fit) / batch:.1f} batches, so {updates} updates, the last "
+        "one on a partial batch."
+    )
+    if value is None:
+        return False, f"The answer is a number of updates, not {answer!r}."
+    if value == updates:
+        return True, why
+    if value == len(x_fit) // batch:
+        return False, "Nearly: the digits left over after the last full batch make one more, partial batch."
+    if value == -(-len(x_train) // batch):
+        return False, "That counts all of MNIST's training digits; the recipe holds some out for validation."
+    return False, "Hint: one update per batch; count the digits the recipe trains on (split_validation) and round up."
+
 
 # --- Data augmentation, Real pens, Evaluating the model ---
 
 # --- Inside the network, The drawing pad, Make it yours ---
+
+
+@exercise(
+    "receptive-field-of-block2-conv1",
+    chapter="inside_the_network",
+    question="How many input pixels wide is the receptive field of one value computed by block2_conv1?",
+)
+def _receptive_field_of_block2_conv1(answer):
+    from digitlib.models import build_enhanced
+
+    field, step = 1, 1
+    for layer in build_enhanced().layers:
+        config = layer.get_config()
+        window = config.get("kernel_size") or config.get("pool_size")
+        if window is not None:
+            field += (window[0] - 1) * step
+            step *= config["strides"][0]
+        if layer.name == "block2_conv1":
+            break
+    why = (
+        f"Two 3 x 3 convolutions see 5 pixels, the pooling adds 1 and doubles the step between values to 2, so "
+        f"block2_conv1's 3 x 3 window adds (3 - 1) x 2: {field} pixels."
+    )
+    number = _number(answer)
+    if number is None:
+        return False, f"Answer with a number of pixels, not {answer!r}."
+    if number == field:
+        return True, why
+    return False, (
+        "Walk the layers from the input as the chapter's table does: each window adds (its size - 1) times the "
+        "step between neighbouring values, and each pooling multiplies that step by its stride."
+    )
+
+
+@exercise(
+    "fitted-width-of-a-tall-drawing",
+    chapter="drawing_pad",
+    question="Ink cropped to a box 150 pixels tall and 60 wide: how many pixels wide is it after step 3?",
+)
+def _fitted_width_of_a_tall_drawing(answer):
+    from digitlib.preprocess import DIGIT_BOX
+
+    height, width = 150, 60
+    factor = DIGIT_BOX / max(height, width)
+    fitted = round(width * factor)
+    why = (
+        f"The longest side, the height, becomes {DIGIT_BOX} pixels: a factor of {DIGIT_BOX}/{height}, which "
+        f"makes the width {width} x {DIGIT_BOX}/{height} = {fitted} pixels, the shape kept."
+    )
+    number = _number(answer)
+    if number is None:
+        return False, f"Answer with a number of pixels, not {answer!r}."
+    if number == fitted:
+        return True, why
+    if number == DIGIT_BOX:
+        return False, f"{DIGIT_BOX} is the height after step 3; the width shrinks by the same factor."
+    return False, "Step 3 scales the box by one factor, the one that brings its longest side to DIGIT_BOX."
+
+
+@exercise(
+    "weights-trained-when-tuning-everything",
+    chapter="make_it_yours",
+    question='How many weights does Adam change when fine_tuned("everything", ...) trains the shipped network?',
+)
+def _weights_trained_when_tuning_everything(answer):
+    from digitlib.models import build_enhanced
+
+    network = build_enhanced()
+    trained = sum(int(w.numpy().size) for w in network.trainable_weights)
+    total = network.count_params()
+    why = (
+        f"{trained:,} of the network's {total:,}: the other {total - trained:,} are the batch normalization "
+        "layers' moving means and variances, which follow the batches' statistics and get no gradient."
+    )
+    number = _number(answer)
+    if number is None:
+        return False, f"Answer with a number of weights, not {answer!r}."
+    if number == trained:
+        return True, why
+    if number == total:
+        return False, "count_params() counts every weight; are all of them trained by the gradient?"
+    return False, "Sum the sizes of the network's trainable_weights, with every layer trainable."

@@ -25,3 +25,59 @@ def test_every_exercise_names_a_chapter_of_the_book():
     chapters = {path.stem.split("_", 1)[1] for path in Path(__file__).parents[1].glob("notebooks/*.ipynb")}
     for name, item in EXERCISES.items():
         assert item.chapter in chapters, name
+
+
+@pytest.mark.parametrize(
+    ("name", "wrong"),
+    [("training-fives", 6_000), ("never-inked-test-pixels", 3), ("standardized-full-ink", 1.0)],
+)
+def test_the_first_chapters_judges_know_right_from_wrong(name, wrong):
+    import numpy as np
+
+    from digitlib.data import load_mnist
+
+    (x_train, y_train), (x_test, _) = load_mnist(verbose=False)
+    scaled = x_train / 255
+    right = {
+        "training-fives": int(np.sum(y_train == 5)),
+        "never-inked-test-pixels": int(np.sum(x_test.max(axis=0) == 0)),
+        "standardized-full-ink": float((1 - scaled.mean()) / scaled.std()),
+    }[name]
+    judge = EXERCISES[name].judge
+    assert judge(right)[0] is True
+    verdict, why = judge(wrong)
+    assert verdict is False and why
+    verdict, why = judge("many")
+    assert verdict is False and "is a number" in why and "'many'" in why
+
+
+@pytest.mark.parametrize(
+    ("name", "right", "wrong"),
+    [
+        ("receptive-field-of-block2-conv1", 10, 7),
+        ("fitted-width-of-a-tall-drawing", 8, 20),
+        ("weights-trained-when-tuning-everything", 288_170, 289_066),
+    ],
+)
+def test_the_inside_pad_and_make_it_yours_judges(name, right, wrong):
+    assert EXERCISES[name].judge(right)[0] is True
+    assert EXERCISES[name].judge(wrong)[0] is False
+    verdict, why = EXERCISES[name].judge("ten")
+    assert verdict is False and "number" in why
+
+
+@pytest.mark.parametrize(
+    ("name", "right", "wrong"),
+    [
+        ("cross-entropy-of-logit-2", 0.7966, 0.4509),  # −log(e² / (e² + 9)); the probability itself
+        ("receptive-field", 32, 14),  # three blocks of two 3 × 3 convolutions; the second block's last one
+        ("warm-up-updates", 430, 429),  # 55,000 digits in batches of 128, rounded up; rounded down
+    ],
+)
+def test_the_probabilities_cnn_and_training_judges(name, right, wrong):
+    judge = EXERCISES[name].judge
+    assert judge(right)[0] is True
+    verdict, why = judge(wrong)
+    assert verdict is False and "Hint" in why or "Nearly" in why or "probability" in why
+    verdict, why = judge("many")
+    assert verdict is False and "is a number" in why and "'many'" in why
