@@ -34,7 +34,8 @@ def _as_script(variable: str, value) -> str:
 
 def write_pad_files(out: Path) -> None:
     """Write into ``out`` every file the pad loads: for every page digit-pad.js and .css; on a
-    reader's first touch ONNX Runtime Web's script, the digit detector (digit-detector.js), and
+    reader's first touch ONNX Runtime Web's script, the digit detector (digit-detector.js), the
+    shipped dense layer (digit-head.js, where the reader's own layer starts), and
     either the runtime's glue and WebAssembly and the model as they are (over http(s)) or the same
     in classic scripts (ort-wasm.js, digit-cnn.js: from file://); digit-pad.png when it cannot run."""
     missing = [name for name in ORT_FILES.values() if not (ORT / name).exists()]
@@ -54,9 +55,9 @@ def write_pad_files(out: Path) -> None:
     }
     (out / "ort-wasm.js").write_text(_as_script("DIGIT_PAD_ORT", runtime), encoding="utf-8")
     with tempfile.TemporaryDirectory() as scratch:
-        model, detector = Path(scratch) / "digit_cnn.onnx", Path(scratch) / "digit_detector.json"
+        model, detector, head = (Path(scratch) / name for name in ("cnn.onnx", "detector.json", "head.json"))
         done = subprocess.run(
-            [sys.executable, "-m", "digitlib.export", str(model), "--detector", str(detector)],
+            [sys.executable, "-m", "digitlib.export", str(model), "--detector", str(detector), "--head", str(head)],
             capture_output=True, text=True, cwd=ROOT,
         )  # fmt: skip
         if done.returncode != 0:
@@ -64,8 +65,10 @@ def write_pad_files(out: Path) -> None:
         shutil.copy2(model, out / "digit-cnn.onnx")
         encoded = base64.b64encode(model.read_bytes()).decode("ascii")
         parameters = json.loads(detector.read_text())
+        layer = json.loads(head.read_text())
     (out / "digit-cnn.js").write_text(_as_script("DIGIT_PAD_MODEL", encoded), encoding="utf-8")
     (out / "digit-detector.js").write_text(_as_script("DIGIT_PAD_DETECTOR", parameters), encoding="utf-8")
+    (out / "digit-head.js").write_text(_as_script("DIGIT_PAD_HEAD", layer), encoding="utf-8")
 
 
 def _write_pad(app, exception) -> None:

@@ -340,25 +340,109 @@
   }
 
   /**
-   * Load ONNX Runtime Web, the model and the digit detector (window.DIGIT_PAD_DETECTOR, from
-   * digit-detector.js); resolves to predict(image) -> {probabilities (10 numbers), score, isDigit}.
+   * Load ONNX Runtime Web, the model, the digit detector (window.DIGIT_PAD_DETECTOR, from
+   * digit-detector.js) and the shipped dense layer (window.DIGIT_PAD_HEAD, digit-head.js);
+   * resolves to predict(image) -> {probabilities (10 numbers), score, isDigit, averages (the
+   * 128 numbers the dense layer reads)}.
    */
   async function loadModel() {
-    await Promise.all([loadScript("ort.wasm.min.js"), loadScript("digit-detector.js")]);
+    await Promise.all(["ort.wasm.min.js", "digit-detector.js", "digit-head.js"].map(loadScript));
     const ort = window.ort;
     ort.env.wasm.numThreads = 1; // threads need a cross-origin-isolated page
     const model = await (SERVED ? servedRuntimeAndModel(ort) : scriptedRuntimeAndModel(ort));
     const session = await ort.InferenceSession.create(model, { executionProviders: ["wasm"] });
     const [input] = session.inputNames;
-    const [output, featuresOutput] = session.outputNames;
+    const [output, featuresOutput, averagesOutput] = session.outputNames;
     const detector = window.DIGIT_PAD_DETECTOR;
     return async function predict(pixels) {
       const tensor = new ort.Tensor("float32", pixels, [1, IMAGE_SIZE, IMAGE_SIZE, 1]);
       const result = await session.run({ [input]: tensor });
       const score = digitScore(result[featuresOutput].data, detector);
       const probabilities = Array.from(result[output].data);
-      return { probabilities, score, isDigit: score >= detector.threshold };
+      const averages = Array.from(result[averagesOutput].data);
+      return { probabilities, score, isDigit: score >= detector.threshold, averages };
     };
+  }
+
+  // --- the reader's own last layer (digitlib.reader_layer) -----------------------------------
+
+  // digitlib.reader_layer's STEPS, LEARNING_RATE and PULL
+  const OWN_TRAINING = { steps: 100, learningRate: 0.03, pull: 3.0 };
+
+  /**
+   * digitlib.reader_layer.train_reader_layer, step by step: softmax regression on the
+   * averages of the reader's drawings (`features`, one array of 128 each, and their `labels`),
+   * by gradient descent on all of them at once, as chapter 4 teaches it, starting from the
+   * shipped layer `head` ({kernel row by row, bias, features}) and pulled back towards it.
+   * Resolves nothing: returns the layer, {kernel, bias, features}, in the shape of `head`.
+   */
+  function trainReaderLayer(features, labels, head, { steps, learningRate, pull } = OWN_TRAINING) {
+    const width = head.features;
+    const count = labels.length;
+    const weights = Float64Array.from(head.kernel);
+    const offsets = Float64Array.from(head.bias);
+    const errors = new Float64Array(count * 10);
+    for (let step = 0; step < steps; step++) {
+      // logits = features @ W + b; errors = softmax(logits); errors[i, label_i] -= 1; errors /= N
+      for (let i = 0; i < count; i++) {
+        const logits = Array.from(offsets);
+        for (let f = 0; f < width; f++) {
+          for (let c = 0; c < 10; c++) logits[c] += features[i][f] * weights[f * 10 + c];
+        }
+        const top = Math.max(...logits);
+        const exps = logits.map((z) => Math.exp(z - top));
+        const total = exps.reduce((a, b) => a + b, 0);
+        for (let c = 0; c < 10; c++) {
+          errors[i * 10 + c] = (exps[c] / total - (c === labels[i] ? 1 : 0)) / count;
+        }
+      }
+      // W -= learning_rate * (features.T @ errors + pull * (W - kernel))
+      for (let f = 0; f < width; f++) {
+        for (let c = 0; c < 10; c++) {
+          let gradient = 0;
+          for (let i = 0; i < count; i++) gradient += features[i][f] * errors[i * 10 + c];
+          const k = f * 10 + c;
+          weights[k] -= learningRate * (gradient + pull * (weights[k] - head.kernel[k]));
+        }
+      }
+      // b -= learning_rate * (errors.sum(axis=0) + pull * (b - bias))
+      for (let c = 0; c < 10; c++) {
+        let gradient = 0;
+        for (let i = 0; i < count; i++) gradient += errors[i * 10 + c];
+        offsets[c] -= learningRate * (gradient + pull * (offsets[c] - head.bias[c]));
+      }
+    }
+    return { kernel: Array.from(weights), bias: Array.from(offsets), features: width };
+  }
+
+  /** The digit a layer ({kernel, bias, features}) reads in a drawing's averages. */
+  function readWith(layer, averages) {
+    const logits = Array.from(layer.bias);
+    for (let f = 0; f < layer.features; f++) {
+      for (let c = 0; c < 10; c++) logits[c] += averages[f] * layer.kernel[f * 10 + c];
+    }
+    return logits.indexOf(Math.max(...logits));
+  }
+
+  // What the reader taught, kept in the browser only: {drawings: [{label, averages}], layer}.
+  const STORE_KEY = "digit-pad-web/own-layer";
+
+  function loadOwn() {
+    try {
+      const kept = JSON.parse(window.localStorage.getItem(STORE_KEY));
+      if (kept && Array.isArray(kept.drawings)) return kept;
+    } catch (error) { // no localStorage here, or something else under the key
+      console.warn("the pad cannot read what you taught it:", error);
+    }
+    return { drawings: [], layer: null };
+  }
+
+  function keepOwn(own) {
+    try {
+      window.localStorage.setItem(STORE_KEY, JSON.stringify(own));
+    } catch (error) {
+      console.warn("the pad cannot keep what you taught it:", error);
+    }
   }
 
   // --- what the pad knows --------------------------------------------------------------------
@@ -426,9 +510,9 @@
       const pixels = strokesToMnist(strokes);
       const predicted = await this.predict(pixels);
       if (predicted === null || strokes !== this.strokes) return null;
-      const { probabilities, score, isDigit } = predicted;
+      const { probabilities, score, isDigit, averages } = predicted;
       const prediction = probabilities.indexOf(Math.max(...probabilities));
-      this.reading = { image: pixels, probabilities, prediction, score, isDigit };
+      this.reading = { image: pixels, probabilities, prediction, score, isDigit, averages };
       return this.reading;
     }
   }
@@ -481,6 +565,7 @@
       this.reader = new DigitReader(predict);
       this.wake = wake;
       this.loading = false;
+      this.ownLayer = null; // the reader's own last layer, once a TeachPanel trained one
       this.running = false; // one prediction at a time
       this.again = null; // the pen-up time of a prediction asked for while one runs
       this.lastUpdate = 0;
@@ -555,8 +640,9 @@
       const left = element("div", "digit-pad-left");
       left.append(this.canvas, this.clearButton);
       const side = element("div", "digit-pad-side");
+      this.ownView = element("div", "digit-pad-own");
       side.append(element("b", "", "Prediction"), this.predictionView, this.confidenceView,
-        this.barsView, element("b", "", "What the model sees"), this.previewView);
+        this.ownView, this.barsView, element("b", "", "What the model sees"), this.previewView);
       this.box = element("div", "digit-pad");
       this.box.append(left, side);
       return this.box;
@@ -592,6 +678,10 @@
           "That does not look like a digit. (closest: " + best + ", " + percent + "%)";
       }
       this.barsView.replaceChildren(...barRows(reading ? reading.probabilities : null, best));
+      const own = reading && !notADigit && this.ownLayer ?
+        readWith(this.ownLayer, reading.averages) : -1;
+      this.ownView.textContent = own < 0 ? "" :
+        "the course's model says " + best + ", yours says " + own;
     }
 
     /** What the model sees: the 28x28 input, or black. */
@@ -683,6 +773,116 @@
     }
   }
 
+  /** Digits 0 to 9 in a random order (Fisher-Yates). */
+  function shuffledDigits() {
+    const digits = Array.from({ length: 10 }, (_, digit) => digit);
+    for (let i = digits.length - 1; i > 0; i--) {
+      const j = Math.floor(Math.random() * (i + 1));
+      [digits[i], digits[j]] = [digits[j], digits[i]];
+    }
+    return digits;
+  }
+
+  /**
+   * "Teach it your handwriting", below a pad (as digitlib.draw.DigitCollector): it asks for the
+   * digits in a shuffled round; Save keeps the pad's drawing (its averages, with the digit
+   * asked for), trains the reader's own layer on all those kept (trainReaderLayer) and gives it
+   * to the pad, which then shows both answers; Skip asks for the next digit; Forget empties
+   * what localStorage holds.  Nothing leaves the page.  Its views: saveButton, skipButton,
+   * forgetButton, promptView, countView.
+   */
+  class TeachPanel {
+    constructor(placeholder, pad, wake) {
+      this.pad = pad;
+      this.wake = wake;
+      this.own = loadOwn();
+      this.round = [];
+      pad.ownLayer = this.own.layer;
+      placeholder.appendChild(this.build());
+      this.next();
+    }
+
+    build() {
+      this.promptView = element("div", "digit-pad-teach-prompt");
+      this.countView = element("div", "digit-pad-teach-count");
+      this.saveButton = element("button", "digit-pad-teach-save", "Save");
+      this.skipButton = element("button", "digit-pad-teach-skip", "Skip");
+      this.forgetButton = element("button", "digit-pad-teach-forget", "Forget my drawings");
+      for (const button of [this.saveButton, this.skipButton, this.forgetButton]) {
+        button.type = "button";
+      }
+      this.saveButton.addEventListener("click", () => this.save());
+      this.skipButton.addEventListener("click", () => this.next());
+      this.forgetButton.addEventListener("click", () => this.forget());
+      const buttons = element("div", "digit-pad-teach-buttons");
+      buttons.append(this.saveButton, this.skipButton, this.forgetButton);
+      const panel = element("div", "digit-pad-teach");
+      panel.append(element("b", "", "Teach it your handwriting"), this.promptView, buttons,
+        this.countView, element("p", "digit-pad-teach-note", "Your drawings and your layer " +
+          "stay in this browser (its localStorage); nothing is sent anywhere."));
+      return panel;
+    }
+
+    /** The digit asked for now. */
+    get digit() {
+      return this.round[0];
+    }
+
+    /** Ask for the next digit of the round (a new shuffled round when it is done). */
+    next() {
+      this.round.shift();
+      if (this.round.length === 0) this.round = shuffledDigits();
+      this.promptView.textContent = "Draw " + (this.digit === 8 ? "an " : "a ") + this.digit +
+        " on the pad, then Save.";
+      this.showCount();
+    }
+
+    showCount() {
+      const count = this.own.drawings.length;
+      this.countView.textContent = count === 0 ? "No drawings kept." :
+        count + (count === 1 ? " drawing" : " drawings") + " kept; your layer learned from them.";
+    }
+
+    /** Keep the drawing on the pad as the digit asked for, train, and ask for the next. */
+    async save() {
+      if (this.pad.reader.strokes.length === 0) {
+        this.promptView.textContent = "Draw " + (this.digit === 8 ? "an " : "a ") + this.digit +
+          " first.";
+        return null;
+      }
+      if (!(await this.wake())) return null;
+      const reading = await this.pad.reader.read();
+      if (reading === null) return null;
+      this.own.drawings.push({ label: this.digit, averages: reading.averages });
+      this.train();
+      this.pad.clear();
+      this.next();
+      return this.own.layer;
+    }
+
+    /** Train the reader's layer on every drawing kept, keep it, and give it to the pad. */
+    train() {
+      const { drawings } = this.own;
+      this.own.layer = trainReaderLayer(drawings.map((d) => d.averages),
+        drawings.map((d) => d.label), window.DIGIT_PAD_HEAD);
+      keepOwn(this.own);
+      this.pad.ownLayer = this.own.layer;
+    }
+
+    /** Forget every drawing and the layer: localStorage holds nothing of the pad's. */
+    forget() {
+      try {
+        window.localStorage.removeItem(STORE_KEY);
+      } catch (error) {
+        console.warn("the pad cannot reach localStorage:", error);
+      }
+      this.own = { drawings: [], layer: null };
+      this.pad.ownLayer = null;
+      this.pad.show(this.pad.reader.reading);
+      this.showCount();
+    }
+  }
+
   // --- what tests and benchmarks use ---------------------------------------------------------
   // window.digitPadWeb: strokesToMnist; pads, the DigitPads on the page, drawn at once; wake(),
   // which loads the model as a first touch does and returns `ready`: null until then, then a
@@ -690,9 +890,11 @@
   // model's, as loadModel gives it).  wokenAt and firstShownAt: the performance.now() of the
   // first touch and of the first prediction shown.  The time from each pen lift to its
   // prediction shown, in ms: `lifts` counts them, `timings` keeps the latest `timingsKept`.
+  // panels: the TeachPanels, one under each pad; trainReaderLayer and storeKey, its
+  // localStorage key.
   window.digitPadWeb = {
     strokesToMnist, wake: null, ready: null, pads: [], lifts: 0, timings: [], timingsKept: 1000,
-    wokenAt: null, firstShownAt: null,
+    wokenAt: null, firstShownAt: null, panels: [], trainReaderLayer, storeKey: STORE_KEY,
   };
 
   function recordFirstReading() {
@@ -736,7 +938,9 @@
     };
     const predict = async (pixels) => ((await hook.wake()) ? hook.predict(pixels) : null);
     placeholders.forEach((placeholder) => {
-      hook.pads.push(new DigitPad(placeholder, predict, hook.wake));
+      const pad = new DigitPad(placeholder, predict, hook.wake);
+      hook.pads.push(pad);
+      hook.panels.push(new TeachPanel(placeholder, pad, hook.wake));
     });
   }
 

@@ -10,10 +10,12 @@ import numpy as np
 import pytest
 
 from digitlib.detector import features_of, load_detector
+from digitlib.export import head_parameters
 from digitlib.made_drawings import example_strokes, jittered, rare_styles
 from digitlib.models import load_pretrained
 from digitlib.nondigits import HELD_OUT_STROKE_FONTS, LETTERS, stroke_characters
 from digitlib.preprocess import strokes_to_mnist
+from digitlib.reader_layer import train_reader_layer
 from tests.e2e.conftest import ARTIFACTS, ROOT
 from tests.e2e.drawing import DRAWINGS, draw
 
@@ -129,7 +131,7 @@ def test_a_pad_page_is_light_until_touched_and_then_reads_what_was_drawn(page, r
     assert page.evaluate("window.digitPadWeb.ready") is True
     assert page.evaluate("window.digitPadWeb.lifts") == 1
     loaded = set(fetched)
-    assert {"ort.wasm.min.js", "digit-detector.js"} <= loaded
+    assert {"ort.wasm.min.js", "digit-detector.js", "digit-head.js"} <= loaded
     assert loaded >= (ONLY_SERVED if over == "http" else ONLY_FROM_DISK)
     assert not loaded & (ONLY_FROM_DISK if over == "http" else ONLY_SERVED)
     assert "digit-pad.png" not in loaded
@@ -267,3 +269,58 @@ def test_the_pages_detector_scores_as_pythons_does(page):
     assert [read["isDigit"] for read in browser_reads] == list(python_scores >= detector.threshold)
     print(f"digits kept {np.mean(python_scores[:60] >= detector.threshold):.0%}, "
           f"letters refused {np.mean(python_scores[60:] < detector.threshold):.0%}")  # fmt: skip
+
+
+# --- "Teach it your handwriting" ---------------------------------------------------------------
+
+SAVE = f"{PAD} ~ .digit-pad-teach"  # the panel, below the pad
+
+
+def asked_digit(page) -> int:
+    return page.evaluate("window.digitPadWeb.panels[0].digit")
+
+
+def test_the_pages_layer_is_trained_as_python_trains_it(page):
+    """The same averages (the page's own, of 40 drawings) and the same steps in both, in float64:
+    the layers agree to 1e-9 (only the order of the sums differs, so rounding at 1e-15 or so)."""
+    open_offline(page, CHAPTER)
+    wake(page)
+    drawings = drawings_of_every_kind(40)
+    averages = page.evaluate(
+        "async all => { const out = []; for (const s of all) out.push((await window.digitPadWeb.predict("
+        "window.digitPadWeb.strokesToMnist(s))).averages); return out; }",
+        [strokes for _, strokes in drawings],
+    )
+    labels = [digit for digit, _ in drawings]
+    in_page = page.evaluate(
+        "([f, y]) => window.digitPadWeb.trainReaderLayer(f, y, window.DIGIT_PAD_HEAD)", [averages, labels]
+    )
+    head = head_parameters()
+    kernel, bias = np.reshape(head["kernel"], (head["features"], 10)), np.array(head["bias"])
+    weights, offsets = train_reader_layer(np.array(averages), labels, kernel, bias)
+    assert not np.allclose(weights, kernel, atol=1e-3)  # it learned something
+    np.testing.assert_allclose(np.reshape(in_page["kernel"], weights.shape), weights, atol=1e-9)
+    np.testing.assert_allclose(in_page["bias"], offsets, atol=1e-9)
+
+
+def test_teaching_then_forgetting_leaves_nothing_in_local_storage(page):
+    refused, errors = open_offline(page, CHAPTER)
+    page.evaluate("localStorage.clear()")
+    panel = page.locator(SAVE)
+    canvas = page.locator(f"{PAD} canvas.digit-pad-canvas")
+    assert "No drawings kept" in panel.inner_text()
+    for _ in range(2):
+        digit = asked_digit(page)
+        draw(page, canvas, [[(140, 30), (140, 250)]] if digit == 1 else DRAWINGS[1][1])
+        panel.get_by_role("button", name="Save").click()
+        page.wait_for_function(f"window.digitPadWeb.panels[0].digit !== {digit}")
+    assert "2 drawings kept" in panel.inner_text()
+    kept = page.evaluate("JSON.parse(localStorage.getItem(window.digitPadWeb.storeKey))")
+    assert len(kept["drawings"]) == 2 and len(kept["layer"]["kernel"]) == 1280
+    page.reload()  # what was taught survives a visit
+    wait_for_the_pads(page)
+    assert "2 drawings kept" in page.locator(SAVE).inner_text()
+    page.locator(SAVE).get_by_role("button", name="Forget my drawings").click()
+    assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('digit-pad'))") == []
+    assert "No drawings kept" in page.locator(SAVE).inner_text()
+    assert refused == [] and errors == []
