@@ -96,29 +96,30 @@ def _training_fives(answer) -> tuple[bool, str]:
 
 
 @exercise(
-    "never-inked-test-pixels",
+    "never-inked-by-ones",
     chapter="exploring_the_digits",
-    question="How many of the 784 pixels does no digit of MNIST's test set ever ink?",
+    question="How many of the 784 pixels does no 1 among MNIST's 60,000 training digits ever ink?",
 )
-def _never_inked_test_pixels(answer) -> tuple[bool, str]:
+def _never_inked_by_ones(answer) -> tuple[bool, str]:
     from digitlib.data import load_mnist
 
-    (x_train, _), (x_test, _) = load_mnist(verbose=False)
-    never = int((~(x_test > 0).any(axis=0)).sum())
-    never_train = int((~(x_train > 0).any(axis=0)).sum())
+    (x_train, y_train), _ = load_mnist(verbose=False)
+    ones = x_train[y_train == 1]
+    never = int((~(ones > 0).any(axis=0)).sum())
+    never_any = int((~(x_train > 0).any(axis=0)).sum())
     number = _number(answer)
     if number is None:
         return _not_a_number(answer)
     if number == never:
         return True, (
-            f"{never} of the 784 pixels stay 0 in all {len(x_test):,} test digits, against {never_train} in the "
-            f"{len(x_train):,} training digits: fewer digits leave more pixels untouched."
+            f"{never} of the 784 pixels stay 0 in all {len(ones):,} training 1s, against {never_any} "
+            "for the training digits of every class together."
         )
-    if number == never_train:
-        return False, "That is the training set's count; the question asks about x_test."
+    if number == never_any:
+        return False, "That is the count for all the digits; keep the 1s first: x_train[y_train == 1]."
     return False, (
-        "Mark the pixels that some test digit inks, (x_test > 0).any(axis=0), and count the 784 pixels "
-        "that are not marked."
+        "Keep the training 1s, x_train[y_train == 1], mark the pixels some 1 inks with (ones > 0).any(axis=0), "
+        "and count the 784 pixels that are not marked."
     )
 
 
@@ -255,6 +256,96 @@ def _warm_up_updates(answer):
 
 
 # --- Data augmentation, Real pens, Evaluating the model ---
+
+
+@exercise(
+    "turned-digits-only-the-augmented-network-reads",
+    chapter="augmentation",
+    question=(
+        "Of MNIST's test digits turned by 25°, how many does the augmented network of seed 0 read right "
+        "that the plain network of seed 0 reads wrong?"
+    ),
+)
+def _turned_digits_only_the_augmented_network_reads(answer):
+    from digitlib.comparisons import augmentation_comparison
+    from digitlib.evaluate import mcnemar
+
+    recorded = augmentation_comparison()
+    turned = "turned 25°"
+    split = mcnemar(recorded.right("plain", 0, turned), recorded.right("augmented", 0, turned))
+    why = (
+        f"{split.only_second:,} digits are right only for the augmented network, {split.only_first:,} only for "
+        "the plain one: McNemar's test counts exactly these, the digits on which the two disagree."
+    )
+    number = _number(answer)
+    if number is None:
+        return False, f"Answer with a number of digits, not {answer!r}."
+    if number == split.only_second:
+        return True, why
+    if number == split.only_first:
+        return False, "That is the other way round: the digits the plain network reads right and the augmented wrong."
+    return False, (
+        "Take recorded.right(recipe, 0, 'turned 25°') for both recipes and count the digits where the augmented "
+        "one is right and the plain one wrong (mcnemar(...).only_second)."
+    )
+
+
+@exercise(
+    "misread-digits-a-served-writer-may-have",
+    chapter="real_pens",
+    question="A writer wrote 45 digits. At most how many may the model misread with the writer still served?",
+)
+def _misread_digits_a_served_writer_may_have(answer):
+    from digitlib.evaluate import errors_allowed
+
+    digits = 45
+    allowed = int(errors_allowed(digits))
+    why = (
+        f"One digit in 20 may be wrong, rounded up: {digits} / 20 = {digits / 20:g}, rounded up {allowed} "
+        "(and one slip is always forgiven, which matters only below 21 digits)."
+    )
+    number = _number(answer)
+    if number is None:
+        return False, f"Answer with a number of digits, not {answer!r}."
+    if number == allowed:
+        return True, why
+    if number == allowed - 1:
+        return False, "That rounds 45 / 20 down; the course's rule rounds it up."
+    return False, "The rule: at most max(1, ceil(digits / 20)) wrong. Work it out for 45 digits."
+
+
+@exercise(
+    "wilson-interval",
+    chapter="evaluation",
+    question="What is the 95 % Wilson interval (low, high) of an accuracy of 9,950 right of 10,000?",
+)
+def _wilson_interval(answer):
+    from statistics import NormalDist
+
+    from digitlib.evaluate import accuracy_interval
+
+    correct, total = 9_950, 10_000
+    low, high = accuracy_interval(correct, total)
+    why = (
+        f"The roots of (p - q)**2 = z**2 q (1 - q) / n for p = {correct / total}, n = {total:,}: {low:.4%} to "
+        f"{high:.4%}, not centred on {correct / total:.1%}, since the standard error is taken at q."
+    )
+    if isinstance(answer, (str, bytes)) or not hasattr(answer, "__len__") or len(answer) != 2:
+        return False, f"Answer with two numbers, (low, high), as shares (0.99, not 99 %); not {answer!r}."
+    ends = [_number(end) for end in answer]
+    if None in ends:
+        return False, f"Both ends must be numbers, as shares between 0 and 1; not {answer!r}."
+    if ends[0] > 1 or ends[1] > 1:
+        return False, "Give the ends as shares between 0 and 1 (0.9934), not as percentages."
+    # 5e-5: the ends to four decimals of a share, more than any rounding a reader may do
+    if abs(ends[0] - low) < 5e-5 and abs(ends[1] - high) < 5e-5:
+        return True, why
+    p = correct / total
+    half = NormalDist().inv_cdf(0.975) * (p * (1 - p) / total) ** 0.5
+    if abs(ends[0] - (p - half)) < 5e-5 and abs(ends[1] - (p + half)) < 5e-5:
+        return False, "That is the textbook p ± z·√(p(1 − p)/n); the Wilson interval takes the standard error at q."
+    return False, "Call the chapter's wilson_interval(9950, 10000), or solve the quadratic in q for p = 0.995."
+
 
 # --- Inside the network, The drawing pad, Make it yours ---
 
