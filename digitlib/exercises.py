@@ -300,10 +300,7 @@ def _misread_digits_a_served_writer_may_have(answer):
 
     digits = 45
     allowed = int(errors_allowed(digits))
-    why = (
-        f"One digit in 20 may be wrong, rounded up: {digits} / 20 = {digits / 20:g}, rounded up {allowed} "
-        "(and one slip is always forgiven, which matters only below 21 digits)."
-    )
+    why = f"One digit in 20 may be wrong, rounded up: {digits} / 20 = {digits / 20:g}, rounded up {allowed}."
     number = _number(answer)
     if number is None:
         return False, f"Answer with a number of digits, not {answer!r}."
