@@ -69,11 +69,11 @@ test: setup browser lint unit notebooks e2e  ## set everything up, then run ever
 
 # ruff: lint and formatting of digitlib, tests, benchmarks and the chapters (pyproject.toml,
 # notebooks/ruff.toml); `$(BIN)/ruff format .` fixes the formatting.  Then ESLint (pinned in
-# package-lock.json, installed by `npm ci`) on the pages' JavaScript in book/web/ (eslint.config.js).
-lint: $(VENV)/.installed node_modules/.package-lock.json  ## ruff on the code and the chapters, ESLint on book/web/
+# package-lock.json, installed by `npm ci`) on the pages' JavaScript in digitlib/web/ (eslint.config.js).
+lint: $(VENV)/.installed node_modules/.package-lock.json  ## ruff on the code and the chapters, ESLint on digitlib/web/
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	node_modules/.bin/eslint book/web/
+	node_modules/.bin/eslint digitlib/web/
 
 unit: $(VENV)/.installed  ## the unit tests of digitlib and of the book's sources
 	$(BIN)/python -m pytest tests

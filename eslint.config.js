@@ -1,16 +1,16 @@
 // ESLint (pinned in package-lock.json) on the JavaScript the book's pages load: `make lint`
-// runs it after ruff.  book/web/ holds classic scripts for the browser (no modules: they must
-// load from file:// pages too).
+// runs it after ruff.  digitlib/web/ holds classic scripts for the browser (no modules: they must
+// load from file:// pages too), shipped with the package so that a chapter can show them on Colab.
 const js = require("@eslint/js");
 const globals = require("globals");
 
 module.exports = [
   {
-    files: ["book/web/**/*.js"],
+    files: ["digitlib/web/**/*.js"],
     ...js.configs.recommended,
   },
   {
-    files: ["book/web/**/*.js"],
+    files: ["digitlib/web/**/*.js"],
     languageOptions: {
       ecmaVersion: 2022,
       sourceType: "script",

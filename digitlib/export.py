@@ -1,7 +1,7 @@
 """The shipped network as an ONNX file, for the pad that runs in a reader's browser.
 
 ``python -m digitlib.export OUT.onnx`` writes it; the book build runs that command and
-ONNX Runtime Web runs the file in the page (see ``book/web/``).  The file holds the
+ONNX Runtime Web runs the file in the page (see ``digitlib/web/``).  The file holds the
 network as it predicts, without the augmentation layers that only act in training, with
 the digit detector's features as a second output and the 128 averages that the last, dense
 layer reads as a third, its large weights stored as float16 and cast back to float32 in the

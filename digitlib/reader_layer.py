@@ -1,6 +1,6 @@
 """A last layer of the reader's own, trained on the network's features of a few of their drawings.
 
-The page's pad trains it in the browser (``book/web/digit-pad.js`` mirrors
+The page's pad trains it in the browser (``digitlib/web/digit-pad.js`` mirrors
 :func:`train_reader_layer` step by step): softmax regression on the 128 averages the shipped
 network's dense layer reads (:func:`digitlib.export.inference_model`'s third output), with
 plain gradient descent on the whole batch, as chapter 4 teaches it, started from the shipped

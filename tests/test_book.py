@@ -120,7 +120,7 @@ def test_the_library_code_guard_catches_copies():
 def test_the_pages_pad_uses_the_constants_of_the_python_it_mirrors():
     from digitlib import draw, preprocess
 
-    script = (ROOT / "book" / "web" / "digit-pad.js").read_text()
+    script = (ROOT / "digitlib" / "web" / "digit-pad.js").read_text()
     constants = {name: float(value) for name, value in re.findall(r"const ([A-Z_]+) = ([\d.]+);", script)}
     supersample = inspect.signature(preprocess.strokes_to_mnist).parameters["supersample"].default
     assert constants == {

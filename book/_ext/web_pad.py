@@ -1,4 +1,4 @@
-"""Sphinx extension: the drawing pad that runs in the reader's browser (book/web/digit-pad.js).
+"""Sphinx extension: the drawing pad that runs in the reader's browser (digitlib/web/digit-pad.js).
 
 After the HTML is written, it puts into ``_static/digit-pad/`` what the pad loads
 (:func:`write_pad_files`): its script and style, ONNX Runtime Web (from ``node_modules/``, which
@@ -22,7 +22,7 @@ from pathlib import Path
 from sphinx.errors import ExtensionError
 
 ROOT = Path(__file__).resolve().parents[2]
-WEB = ROOT / "book" / "web"
+WEB = ROOT / "digitlib" / "web"
 ORT = ROOT / "node_modules" / "onnxruntime-web" / "dist"
 ORT_FILES = {"script": "ort.wasm.min.js", "glue": "ort-wasm-simd-threaded.mjs", "wasm": "ort-wasm-simd-threaded.wasm"}
 SCREENSHOT = ROOT / "notebooks" / "images" / "digit-pad.png"
