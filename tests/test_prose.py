@@ -45,6 +45,8 @@ ALLOWED: dict[str, dict[str, str]] = {
         "90 %": "an example confidence in the definition of calibration, and an exercise's threshold",
         "10 %": "a uniform answer over ten digits (one in ten)",
         "1.0": "a strength the chapter chose: the stroke sweep's thinnest setting",
+        "0.05": "the conventional significance level for a p-value (an exercise's solution)",
+        "0.9": "the confidence threshold of exercise 4, in its solution's code (90 %)",
     },
     "drawing_pad": {
         "15 %": "a setting of random_redraws: the smallest digit, as a share of the canvas",
@@ -85,6 +87,8 @@ ALLOWED: dict[str, dict[str, str]] = {
         "60 %": "a setting the chapter chose: the scale of the shrunk test digits",
         "0.001": "a threshold the chapter's check uses for 'far beyond luck'",
         "40 %": "a setting an exercise chooses: the scale of its shrunk test digits",
+        "0.1": "a setting exercise 5 chooses: RandomRotation's factor in its solution's code",
+        "0.2": "a setting exercise 5 chooses: RandomZoom's factor in its solution's code",
     },
     "pixels_to_probabilities": {
         "2.30": "ln 10, a constant (the loss of a model that gives every digit 1/10)",
