@@ -25,24 +25,52 @@ PULL = 3.0
 
 
 def train_reader_layer(
-    features, labels, kernel, bias, *, steps: int = STEPS, learning_rate: float = LEARNING_RATE, pull: float = PULL
+    features,
+    labels,
+    kernel,
+    bias,
+    *,
+    steps: int = STEPS,
+    learning_rate: float = LEARNING_RATE,
+    pull: float = PULL,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The layer (kernel, bias) after ``steps`` of gradient descent on ``features`` (N, F) and
-    ``labels`` (N,), from the shipped ``kernel`` (F, 10) and ``bias`` (10,), in float64.
+    """The layer (kernel, bias) after ``steps`` of gradient descent on
+    ``features`` (N, F) and ``labels`` (N,), from the shipped ``kernel``
+    (F, 10) and ``bias`` (10,), in float64.
 
-    Each step, on all the drawings at once (chapter 4's gradient of softmax and cross-entropy):
-    ``p = softmax(features @ W + b)``; ``p[i, label_i] -= 1``; ``p /= N``; then
-    ``W -= learning_rate * (features.T @ p + pull * (W - kernel))`` and the same for ``b``
-    with ``p.sum(axis=0)``."""
-    features = check_array(features, name="features", ndim=2, finite=True).astype(np.float64)
+    Each step, on all the drawings at once (chapter 4's gradient of softmax
+    and cross-entropy): ``p = softmax(features @ W + b)``;
+    ``p[i, label_i] -= 1``; ``p /= N``; then
+    ``W -= learning_rate * (features.T @ p + pull * (W - kernel))`` and the
+    same for ``b`` with ``p.sum(axis=0)``."""
+    features = check_array(
+        features,
+        name="features",
+        ndim=2,
+        finite=True,
+    ).astype(np.float64)
     labels = check_labels(labels)
     check_same_length(features=features, labels=labels)
-    shipped_kernel = check_array(kernel, name="kernel", shape=(features.shape[1], NUM_CLASSES), finite=True)
-    shipped_bias = check_array(bias, name="bias", shape=(NUM_CLASSES,), finite=True)
+    shipped_kernel = check_array(
+        kernel,
+        name="kernel",
+        shape=(features.shape[1], NUM_CLASSES),
+        finite=True,
+    ).astype(np.float64)
+    shipped_bias = check_array(
+        bias,
+        name="bias",
+        shape=(NUM_CLASSES,),
+        finite=True,
+    ).astype(np.float64)
     steps = check_scalar(steps, name="steps", kind="integer", low=1)
-    learning_rate = check_scalar(learning_rate, name="learning_rate", low=0, closed="neither")
+    learning_rate = check_scalar(
+        learning_rate,
+        name="learning_rate",
+        low=0,
+        closed="neither",
+    )
     pull = check_scalar(pull, name="pull", low=0)
-    shipped_kernel, shipped_bias = shipped_kernel.astype(np.float64), shipped_bias.astype(np.float64)
     weights, offsets = shipped_kernel.copy(), shipped_bias.copy()
     rows = np.arange(len(labels))
     for _ in range(steps):
@@ -51,6 +79,8 @@ def train_reader_layer(
         errors /= errors.sum(axis=1, keepdims=True)
         errors[rows, labels] -= 1
         errors /= len(labels)
-        weights -= learning_rate * (features.T @ errors + pull * (weights - shipped_kernel))
-        offsets -= learning_rate * (errors.sum(axis=0) + pull * (offsets - shipped_bias))
+        away = weights - shipped_kernel
+        weights -= learning_rate * (features.T @ errors + pull * away)
+        away = offsets - shipped_bias
+        offsets -= learning_rate * (errors.sum(axis=0) + pull * away)
     return weights, offsets

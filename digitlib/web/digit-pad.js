@@ -370,49 +370,60 @@
   const OWN_TRAINING = { steps: 100, learningRate: 0.03, pull: 3.0 };
 
   /**
-   * digitlib.reader_layer.train_reader_layer, step by step: softmax regression on the
-   * averages of the reader's drawings (`features`, one array of 128 each, and their `labels`),
-   * by gradient descent on all of them at once, as chapter 4 teaches it, starting from the
-   * shipped layer `head` ({kernel row by row, bias, features}) and pulled back towards it.
-   * Resolves nothing: returns the layer, {kernel, bias, features}, in the shape of `head`.
+   * digitlib.reader_layer.train_reader_layer, step by step: softmax
+   * regression on the averages of the reader's drawings (`features`, one
+   * array of 128 each, and their `labels`), by gradient descent on all of
+   * them at once, as chapter 4 teaches it, starting from the shipped layer
+   * `head` ({kernel row by row, bias, features}) and pulled back towards
+   * it. Returns the new layer, {kernel, bias, features}, shaped as `head`.
    */
-  function trainReaderLayer(features, labels, head, { steps, learningRate, pull } = OWN_TRAINING) {
+  function trainReaderLayer(features, labels, head,
+    { steps, learningRate, pull } = OWN_TRAINING) {
     const width = head.features;
     const count = labels.length;
     const weights = Float64Array.from(head.kernel);
     const offsets = Float64Array.from(head.bias);
     const errors = new Float64Array(count * 10);
     for (let step = 0; step < steps; step++) {
-      // logits = features @ W + b; errors = softmax(logits); errors[i, label_i] -= 1; errors /= N
+      // logits = features @ W + b; errors = softmax(logits);
+      // errors[i, label_i] -= 1; errors /= N
       for (let i = 0; i < count; i++) {
         const logits = Array.from(offsets);
         for (let f = 0; f < width; f++) {
-          for (let c = 0; c < 10; c++) logits[c] += features[i][f] * weights[f * 10 + c];
+          for (let c = 0; c < 10; c++) {
+            logits[c] += features[i][f] * weights[f * 10 + c];
+          }
         }
         const top = Math.max(...logits);
         const exps = logits.map((z) => Math.exp(z - top));
         const total = exps.reduce((a, b) => a + b, 0);
         for (let c = 0; c < 10; c++) {
-          errors[i * 10 + c] = (exps[c] / total - (c === labels[i] ? 1 : 0)) / count;
+          const target = c === labels[i] ? 1 : 0;
+          errors[i * 10 + c] = (exps[c] / total - target) / count;
         }
       }
       // W -= learning_rate * (features.T @ errors + pull * (W - kernel))
       for (let f = 0; f < width; f++) {
         for (let c = 0; c < 10; c++) {
           let gradient = 0;
-          for (let i = 0; i < count; i++) gradient += features[i][f] * errors[i * 10 + c];
+          for (let i = 0; i < count; i++) {
+            gradient += features[i][f] * errors[i * 10 + c];
+          }
           const k = f * 10 + c;
-          weights[k] -= learningRate * (gradient + pull * (weights[k] - head.kernel[k]));
+          const away = weights[k] - head.kernel[k];
+          weights[k] -= learningRate * (gradient + pull * away);
         }
       }
       // b -= learning_rate * (errors.sum(axis=0) + pull * (b - bias))
       for (let c = 0; c < 10; c++) {
         let gradient = 0;
         for (let i = 0; i < count; i++) gradient += errors[i * 10 + c];
-        offsets[c] -= learningRate * (gradient + pull * (offsets[c] - head.bias[c]));
+        const away = offsets[c] - head.bias[c];
+        offsets[c] -= learningRate * (gradient + pull * away);
       }
     }
-    return { kernel: Array.from(weights), bias: Array.from(offsets), features: width };
+    const kernel = Array.from(weights);
+    return { kernel, bias: Array.from(offsets), features: width };
   }
 
   /** The digit a layer ({kernel, bias, features}) reads in a drawing's averages. */
