@@ -71,7 +71,7 @@ def main() -> None:
     rows = [
         [r["recipe"], f"{r['weights']:,}", f"{r['training digits']:,}", r["epochs"], f"{r['seconds per epoch']:.0f}",
          f"{r['total seconds'] / 60:.1f} min", f"{r['peak memory MiB']:,.0f}",
-         "" if r["test accuracy"] is None else f"{r['test accuracy']:.2%}"]
+         "not measured" if r["test accuracy"] is None else f"{r['test accuracy']:.2%}"]
         for r in results
     ]  # fmt: skip
     columns[3], columns[5] = "epochs run", "total time"
@@ -81,7 +81,8 @@ def main() -> None:
         columns,
         rows,
         f"The enhanced recipe ran one epoch of its {RECIPE['epochs']}, to time an epoch; run in full by "
-        "python -m digitlib.train, it made the shipped model (see the accuracy table).",
+        "python -m digitlib.train, it made the shipped model's first stage; a second stage with pen-written "
+        "digits (python -m digitlib.train --start-from ... --pens) made the shipped model (see the accuracy table).",
     )
 
 

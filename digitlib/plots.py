@@ -603,7 +603,7 @@ def plot_writer_accuracy(accuracies: dict[str, np.ndarray], *, served: np.ndarra
         check_choice(served_of, name="served_of", choices=values)
         missed = ~served[order]
         ax.plot(ranks[missed], values[served_of][order][missed] * 100, "x", color="black", markersize=10,
-                label=f"not served by {served_of}")  # fmt: skip
+                label=f"not served ({served_of})")  # fmt: skip
     ax.set_xlabel("writers, ranked from the worst")
     ax.set_ylabel("digits read right (%)")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))

@@ -68,4 +68,8 @@ def setup_notebook():
         output.enable_custom_widget_manager()
     with quiet_tensorflow_startup():
         import keras
+        import tensorflow as tf
+    # TensorFlow's own log warns when a chapter predicts with several models in turn ("triggered
+    # tf.function retracing", with memory addresses): nothing a reader can act on.
+    tf.get_logger().setLevel("ERROR")
     return keras
