@@ -3,9 +3,9 @@
 The page's pad trains it in the browser (``digitlib/web/digit-pad.js`` mirrors
 :func:`train_reader_layer` step by step): softmax regression on the 128 averages the shipped
 network's dense layer reads (:func:`digitlib.export.inference_model`'s third output), with
-plain gradient descent on the whole batch, as chapter 4 teaches it, started from the shipped
-layer and pulled back towards it, so that two drawings of each digit already help and little
-of MNIST is forgotten.
+plain gradient descent on the whole batch, as "From pixels to probabilities" teaches it,
+started from the shipped layer and pulled back towards it, so that two drawings of each digit
+already help and little of MNIST is forgotten.
 """
 
 from __future__ import annotations
@@ -38,8 +38,9 @@ def train_reader_layer(
     ``features`` (N, F) and ``labels`` (N,), from the shipped ``kernel``
     (F, 10) and ``bias`` (10,), in float64.
 
-    Each step, on all the drawings at once (chapter 4's gradient of softmax
-    and cross-entropy): ``p = softmax(features @ W + b)``;
+    Each step, on all the drawings at once (the gradient of softmax and
+    cross-entropy from "From pixels to probabilities"):
+    ``p = softmax(features @ W + b)``;
     ``p[i, label_i] -= 1``; ``p /= N``; then
     ``W -= learning_rate * (features.T @ p + pull * (W - kernel))`` and the
     same for ``b`` with ``p.sum(axis=0)``."""

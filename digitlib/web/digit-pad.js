@@ -373,9 +373,10 @@
    * digitlib.reader_layer.train_reader_layer, step by step: softmax
    * regression on the averages of the reader's drawings (`features`, one
    * array of 128 each, and their `labels`), by gradient descent on all of
-   * them at once, as chapter 4 teaches it, starting from the shipped layer
-   * `head` ({kernel row by row, bias, features}) and pulled back towards
-   * it. Returns the new layer, {kernel, bias, features}, shaped as `head`.
+   * them at once, as "From pixels to probabilities" teaches it, starting
+   * from the shipped layer `head` ({kernel row by row, bias, features})
+   * and pulled back towards it. Returns the new layer, {kernel, bias,
+   * features}, shaped as `head`.
    */
   function trainReaderLayer(features, labels, head,
     { steps, learningRate, pull } = OWN_TRAINING) {

@@ -5,6 +5,8 @@ loading for ever, with no error shown), so the chapters keep their images beside
 tests/test_book.py::test_chapter_images_stay_beside_the_chapters checks every chapter for that.
 """
 
+from tests.e2e.conftest import chapter_file
+
 PREDICTION = ".digit-pad-prediction"
 SCREENSHOT_ALT = "The drawing pad in JupyterLab"
 
@@ -25,5 +27,5 @@ def test_drawing_chapter_opens_in_voila(page, voila_drawing_chapter):
 
 def test_drawing_chapter_opens_at_binders_voila_url(page, jupyter_server_with_voila):
     url, token = jupyter_server_with_voila
-    page.goto(f"{url}/voila/render/notebooks/11_drawing_pad.ipynb?token={token}", timeout=300_000)
+    page.goto(f"{url}/voila/render/notebooks/{chapter_file('drawing_pad').name}?token={token}", timeout=300_000)
     check_drawing_chapter(page)

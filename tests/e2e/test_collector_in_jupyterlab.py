@@ -6,7 +6,7 @@ import nbformat
 
 from digitlib.drawings import load_drawings
 from digitlib.made_drawings import example_strokes
-from tests.e2e.conftest import ARTIFACTS, ROOT, open_and_run_all_cells
+from tests.e2e.conftest import ARTIFACTS, chapter_file, open_and_run_all_cells
 from tests.e2e.drawing import draw
 
 NOTEBOOK = "e2e_collector.ipynb"
@@ -22,7 +22,7 @@ TEXT_OF = "selector => (document.querySelector(selector)?.textContent ?? '').tri
 
 def write_notebook(path) -> None:
     """The chapters' set-up cell, then a collector writing to DRAWINGS_FILE."""
-    chapter = nbformat.read(ROOT / "notebooks" / "11_drawing_pad.ipynb", as_version=4)
+    chapter = nbformat.read(chapter_file("drawing_pad"), as_version=4)
     setup = chapter.cells[2].source
     assert "setup_notebook()" in setup, "the drawing chapter's third cell is no longer the set-up cell"
     notebook = nbformat.v4.new_notebook(metadata=chapter.metadata)

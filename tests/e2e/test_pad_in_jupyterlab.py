@@ -1,9 +1,9 @@
 """The drawing pad in a real browser, drawn on with a real mouse: in JupyterLab and in the Voila app."""
 
-from tests.e2e.conftest import ARTIFACTS, open_and_run_all_cells
+from tests.e2e.conftest import ARTIFACTS, chapter_file, open_and_run_all_cells
 from tests.e2e.drawing import DRAWINGS, draw
 
-CHAPTER = "notebooks/11_drawing_pad.ipynb"
+CHAPTER = f"notebooks/{chapter_file('drawing_pad').name}"
 PREDICTION = ".digit-pad-prediction"
 
 

@@ -16,11 +16,11 @@ from digitlib.models import load_pretrained
 from digitlib.nondigits import HELD_OUT_STROKE_FONTS, LETTERS, stroke_characters
 from digitlib.preprocess import strokes_to_mnist
 from digitlib.reader_layer import train_reader_layer
-from tests.e2e.conftest import ARTIFACTS, ROOT
+from tests.e2e.conftest import ARTIFACTS, ROOT, chapter_file
 from tests.e2e.drawing import DRAWINGS, draw
 
 HTML = ROOT / "_build" / "quick" / "_build" / "html"
-CHAPTER = HTML / "notebooks" / "11_drawing_pad.html"
+CHAPTER = HTML / "notebooks" / f"{chapter_file('drawing_pad').stem}.html"
 LANDING = HTML / "book" / "intro.html"
 PAD_FILES = HTML / "_static" / "digit-pad"
 PAD = ".digit-pad-web .digit-pad"
