@@ -86,7 +86,6 @@ ALLOWED: dict[str, dict[str, str]] = {
         "0.05": "the conventional significance level for a p-value",
         "60 %": "a setting the chapter chose: the scale of the shrunk test digits",
         "0.001": "a threshold the chapter's check uses for 'far beyond luck'",
-        "40 %": "a setting an exercise chooses: the scale of its shrunk test digits",
         "0.1": "a setting exercise 5 chooses: RandomRotation's factor in its solution's code",
         "0.2": "a setting exercise 5 chooses: RandomZoom's factor in its solution's code",
     },
