@@ -12,15 +12,17 @@ DRAWINGS = [
 ]
 
 
-def draw(page, canvas, strokes) -> None:
-    """Draw ``strokes`` on the ``canvas`` locator with the mouse, each segment in eight moves."""
+def draw(page, canvas, strokes, moves: int = 8) -> None:
+    """Draw ``strokes`` on the ``canvas`` locator with the mouse, each segment in ``moves`` moves
+    (1 for a pen's own trajectory, whose points are already close together)."""
+    canvas.evaluate("c => c.scrollIntoView({block: 'center'})")  # all of it in the viewport
     box = canvas.bounding_box()
     for stroke in strokes:
         x, y = stroke[0]
         page.mouse.move(box["x"] + x, box["y"] + y)
         page.mouse.down()
         for (ax, ay), (bx, by) in zip(stroke, stroke[1:]):
-            for step in range(1, 9):
-                t = step / 8
+            for step in range(1, moves + 1):
+                t = step / moves
                 page.mouse.move(box["x"] + ax + (bx - ax) * t, box["y"] + ay + (by - ay) * t)
         page.mouse.up()
