@@ -82,6 +82,16 @@ def served_book():
     server.server_close()
 
 
+def open_over(page, request, over: str, path):
+    """Open a built page ``over`` "http" (the local static server) or "file" (file://, with every
+    other request refused); returns what was refused and the pad's errors (none kept over http)."""
+    if over == "file":
+        return open_offline(page, path)
+    page.goto(f"{request.getfixturevalue('served_book')}/{path.relative_to(HTML).as_posix()}")
+    wait_for_the_pads(page)
+    return [], []
+
+
 def record_pad_files(page) -> list[str]:
     """From now on, the names of the pad's files that the page asks for, in the order asked."""
     fetched = []
@@ -106,12 +116,7 @@ def test_a_pad_page_is_light_until_touched_and_then_reads_what_was_drawn(page, r
     stroke is kept while the model loads, the pad says it is loading, then shows its reading.
     Over http the runtime's WebAssembly and the ONNX file come as they are, from file:// in scripts."""
     fetched = record_pad_files(page)
-    if over == "http":
-        page.goto(f"{request.getfixturevalue('served_book')}/{path.relative_to(HTML).as_posix()}")
-        wait_for_the_pads(page)
-        refused, errors = [], []
-    else:
-        refused, errors = open_offline(page, path)
+    refused, errors = open_over(page, request, over, path)
     page.wait_for_load_state("load")
     page.wait_for_timeout(1000)  # anything the page would still fetch untouched
     assert sorted(fetched) == ["digit-pad.css", "digit-pad.js"]
@@ -312,8 +317,9 @@ def test_the_pages_layer_is_trained_as_python_trains_it(page):
     np.testing.assert_allclose(in_page["bias"], offsets, atol=1e-9)
 
 
-def test_teaching_then_forgetting_leaves_nothing_in_local_storage(page):
-    refused, errors = open_offline(page, CHAPTER)
+@pytest.mark.parametrize("over", ["http", "file"])
+def test_teaching_then_forgetting_leaves_nothing_in_local_storage(page, request, over):
+    refused, errors = open_over(page, request, over, CHAPTER)
     page.evaluate("localStorage.clear()")
     panel = page.locator(SAVE)
     canvas = page.locator(f"{PAD} canvas.digit-pad-canvas")
