@@ -29,10 +29,10 @@ from ipycanvas import Canvas, hold_canvas
 from digitlib.detector import DigitDetector, load_detector, single_image_reader
 from digitlib.drawings import append_drawing, load_drawings
 from digitlib.models import load_pretrained, single_image_internals, single_image_predictor
+from digitlib.pen_inputs import CANVAS  # the pad's canvas: its side in CSS pixels
 from digitlib.preprocess import EmptyDrawingError, Point, check_strokes, strokes_to_mnist
 from digitlib.validation import INPUT_SHAPE
 
-SIZE = 280  # canvas size in CSS pixels
 PEN = 18  # the width of the pen shown on the canvas (the model's input uses MNIST's own width)
 THROTTLE_SECONDS = 0.08  # at most one prediction per this interval while a stroke is drawn
 
@@ -128,9 +128,9 @@ class PadCanvas(Canvas):
     def __init__(self):
         # Sized in CSS pixels too: in a VBox a canvas would stretch to the cell's width.
         super().__init__(
-            width=SIZE,
-            height=SIZE,
-            layout=widgets.Layout(width=f"{SIZE}px", height=f"{SIZE}px", border="1px solid #888"),
+            width=CANVAS,
+            height=CANVAS,
+            layout=widgets.Layout(width=f"{CANVAS}px", height=f"{CANVAS}px", border="1px solid #888"),
         )
 
     def on_pen(self, down: Callable, move: Callable, up: Callable) -> None:
@@ -157,7 +157,7 @@ class PadCanvas(Canvas):
         with hold_canvas():
             self.clear()
             self.fill_style = "black"
-            self.fill_rect(0, 0, SIZE, SIZE)
+            self.fill_rect(0, 0, CANVAS, CANVAS)
             self.stroke_style = "white"
             self.fill_style = "white"
             self.line_width = PEN
@@ -305,7 +305,8 @@ class DigitPad(widgets.HBox):
         self.reader = DigitReader(model, internals=show_internals, detector=detector)
         self._last_update = 0.0
         self.canvas = PadCanvas()
-        self.clear_button = widgets.Button(description="Clear", icon="eraser", layout=widgets.Layout(width=f"{SIZE}px"))
+        as_wide = widgets.Layout(width=f"{CANVAS}px")
+        self.clear_button = widgets.Button(description="Clear", icon="eraser", layout=as_wide)
         self.errors_view = widgets.HTML("").add_class("digit-pad-errors")
         self.prediction_view = ReaderView(_prediction_html, layout=widgets.Layout(height="64px"))
         self.prediction_view.add_class("digit-pad-prediction")

@@ -118,13 +118,13 @@ def test_the_library_code_guard_catches_copies():
 
 
 def test_the_pages_pad_uses_the_constants_of_the_python_it_mirrors():
-    from digitlib import draw, preprocess
+    from digitlib import draw, pen_inputs, preprocess
 
     script = (ROOT / "digitlib" / "web" / "digit-pad.js").read_text()
     constants = {name: float(value) for name, value in re.findall(r"const ([A-Z_]+) = ([\d.]+);", script)}
     supersample = inspect.signature(preprocess.strokes_to_mnist).parameters["supersample"].default
     assert constants == {
-        "SIZE": draw.SIZE,
+        "SIZE": pen_inputs.CANVAS,
         "PEN": draw.PEN,
         "THROTTLE_MS": draw.THROTTLE_SECONDS * 1000,
         "IMAGE_SIZE": preprocess.IMAGE_SIZE,

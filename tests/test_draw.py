@@ -1,9 +1,10 @@
 import numpy as np
 import pytest
 
-from digitlib.draw import SIZE, DigitCollector, DigitPad, DigitReader
+from digitlib.draw import DigitCollector, DigitPad, DigitReader
 from digitlib.drawings import load_drawings
 from digitlib.made_drawings import ellipse, example_letters, example_strokes, rare_styles
+from digitlib.pen_inputs import CANVAS
 from digitlib.preprocess import EmptyDrawingError, strokes_to_mnist
 
 RARE = {style: drawings[0] for style, drawings in rare_styles().items()}  # (digit, strokes)
@@ -100,8 +101,8 @@ def test_the_reader_records_strokes_and_reads_them_without_a_widget(pad):
 def test_widget_layout_and_css_classes(pad):
     assert "digit-pad" in pad._dom_classes
     assert "digit-pad-prediction" in pad.prediction_view._dom_classes
-    assert pad.canvas.width == pad.canvas.height == SIZE
-    assert pad.canvas.layout.width == pad.canvas.layout.height == f"{SIZE}px"  # never stretched to the cell
+    assert pad.canvas.width == pad.canvas.height == CANVAS
+    assert pad.canvas.layout.width == pad.canvas.layout.height == f"{CANVAS}px"  # never stretched to the cell
 
 
 def test_preview_is_what_the_model_sees(pad):
