@@ -6,9 +6,8 @@ digits, with McNemar's exact test.
 Run: .venv/bin/python benchmarks/handwriting.py [--compare "MNIST only=digitlib/weights/digit_cnn_mnist.weights.h5"]
 """
 
-from report import report, shipped_and_compared
+from report import compared_cells, compared_columns, report, shipped_and_compared
 
-from digitlib.evaluate import accuracy_interval, mcnemar
 from digitlib.made_drawings import rare_style_digits
 from digitlib.pen_inputs import uci_handwriting
 
@@ -31,18 +30,8 @@ def main() -> None:
     for name, (inputs, labels) in sets.items():
         correct = {label: model.predict(inputs, batch_size=500, verbose=0).argmax(axis=1) == labels
                    for label, model in models.items()}  # fmt: skip
-        row = [name]
-        for label in models:
-            low, high = accuracy_interval(int(correct[label].sum()), len(labels))
-            row.append(f"{correct[label].mean():.1%} ({low:.1%}-{high:.1%})")
-        if len(models) > 1:
-            first, shipped = correct[next(iter(models))], correct["shipped"]
-            test = mcnemar(first, shipped)
-            row.append(f"{test.only_first} / {test.only_second}, p = {test.p_value:.2g}")
-        rows.append(row)
-    columns = ["digits", *(f"{label} (95 % interval)" for label in models)]
-    if len(models) > 1:
-        columns.append(f"right only by {next(iter(models))} / only by shipped, McNemar")
+        rows.append([name, *compared_cells(correct)])
+    columns = ["digits", *compared_columns(models)]
     report("handwriting", "Handwriting that is not MNIST", columns, rows,
            "UCI: scikit-learn's load_digits, 8x8 scans enlarged and prepared by canvas_to_mnist. Rare styles: "
            "digitlib.made_drawings.rare_style_digits(seed=0), 60 jittered drawings per style; the pixel path "

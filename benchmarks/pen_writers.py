@@ -9,9 +9,9 @@ forgiven: errors <= max(1, ceil(n / 20)).  Only writers of at least 10 digits ar
 Run: .venv/bin/python benchmarks/pen_writers.py [--compare "MNIST only=before.weights.h5"]
 """
 
-from report import report, shipped_and_compared
+from report import compared_cells, compared_columns, report, shipped_and_compared
 
-from digitlib.evaluate import accuracy_interval, mcnemar, writers_served
+from digitlib.evaluate import writers_served
 from digitlib.pen_inputs import pen_inputs
 
 PATHS = {"strokes": "pad's strokes", "pixels": "pixels, pen 8-24 px"}
@@ -26,29 +26,18 @@ def main() -> None:
         for label, model in models.items()
         for path in PATHS
     }
-    first = next(iter(models))
     rows = []
     for path, name in PATHS.items():
         groups = {f"all {len(digits):,} digits by {len(set(digits.writers))} writers ({name})": slice(None)}
         groups |= {f"  {d}s ({name})": digits.labels == d for d in range(10)}
         for group, chosen in groups.items():
-            row = [group]
-            for label in models:
-                correct = right[label, path][chosen]
-                low, high = accuracy_interval(int(correct.sum()), len(correct))
-                row.append(f"{correct.mean():.1%} ({low:.1%}-{high:.1%})")
-            if len(models) > 1:
-                test = mcnemar(right[first, path][chosen], right["shipped", path][chosen])
-                row.append(f"{test.only_first} / {test.only_second}, p = {test.p_value:.2g}")
-            rows.append(row)
+            rows.append([group, *compared_cells({label: right[label, path][chosen] for label in models})])
         row = [f"writers of 10 or more digits served ({name})"]
         for label in models:
             served = writers_served(right[label, path], digits.writers)
             row.append(f"{served.served.mean():.1%} ({served.served.sum()} of {len(served.served)})")
         rows.append(row + [""] * (len(models) > 1))
-    columns = ["test writers' digits", *(f"{label} (95 % interval)" for label in models)]
-    if len(models) > 1:
-        columns.append(f"right only by {first} / only by shipped, McNemar")
+    columns = ["test writers' digits", *compared_columns(models)]
     report("pen_writers", "Real pen-written digits by the test writers", columns, rows,
            "UNIPEN train_r01_v07 (CC BY 4.0), the course's test writers (digitlib.unipen): never trained "
            "on, never chosen on. Pixels: each digit drawn once on a 280-px canvas, at a random size and place "

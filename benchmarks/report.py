@@ -75,3 +75,27 @@ def shipped_and_compared(description: str) -> dict:
         models[label].load_weights(path)
     models["shipped"] = load_pretrained()
     return models
+
+
+def compared_columns(models) -> list[str]:
+    """The columns :func:`compared_cells` fills, one per model, then McNemar's when several."""
+    columns = [f"{label} (95 % interval)" for label in models]
+    if len(models) > 1:
+        columns.append(f"right only by {next(iter(models))} / only by shipped, McNemar")
+    return columns
+
+
+def compared_cells(right: dict) -> list[str]:
+    """A table row's cells from which digits each model read right (``{label: bool array}``,
+    in :func:`shipped_and_compared`'s order): each model's accuracy with its 95 % interval, then,
+    when several, McNemar's exact test of the first against the shipped one on the same digits."""
+    from digitlib.evaluate import accuracy_interval, mcnemar
+
+    cells = []
+    for correct in right.values():
+        low, high = accuracy_interval(int(correct.sum()), len(correct))
+        cells.append(f"{correct.mean():.1%} ({low:.1%}-{high:.1%})")
+    if len(right) > 1:
+        test = mcnemar(next(iter(right.values())), right["shipped"])
+        cells.append(f"{test.only_first} / {test.only_second}, p = {test.p_value:.2g}")
+    return cells
