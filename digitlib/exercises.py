@@ -344,7 +344,7 @@ def _wilson_interval(answer):
     return False, "Call the chapter's wilson_interval(9950, 10000), or solve the quadratic in q for p = 0.995."
 
 
-# --- Inside the network, The drawing pad, Make it yours ---
+# --- Inside the network, Where it breaks, The drawing pad, Make it yours ---
 
 
 @exercise(
@@ -376,6 +376,58 @@ def _receptive_field_of_block2_conv1(answer):
     return False, (
         "Walk the layers from the input as the chapter's table does: each window adds (its size - 1) times the "
         "step between neighbouring values, and each pooling multiplies that step by its stride."
+    )
+
+
+@exercise(
+    "pixels-an-attack-leaves-unchanged",
+    chapter="where_it_breaks",
+    question="FGSM at eps = 0.1 on the first validation digit: how many of its 784 pixels does it leave unchanged?",
+)
+def _pixels_an_attack_leaves_unchanged(answer):
+    import keras
+    import numpy as np
+    import tensorflow as tf
+
+    from digitlib.data import load_mnist, split_validation
+    from digitlib.models import load_pretrained
+    from digitlib.preprocess import to_model_input
+
+    (x_train, y_train), _ = load_mnist(verbose=False)
+    _, (x_val, y_val) = split_validation(x_train, y_train)
+    digit = tf.constant(to_model_input(x_val[:1]))
+    model = load_pretrained()
+    head = model.get_layer("probabilities")
+    features = keras.Model(model.inputs[0], head.input)
+    with tf.GradientTape() as tape:  # the chapter's loss_direction: the loss from the logits
+        tape.watch(digit)
+        logits = features(digit, training=False) @ head.kernel + head.bias
+        loss = keras.losses.sparse_categorical_crossentropy(y_val[:1], logits, from_logits=True)
+    direction = np.sign(tape.gradient(loss, digit).numpy())
+    image = digit.numpy()
+    unchanged = int(np.sum(np.clip(image + 0.1 * direction, 0, 1) == image))
+    black = int(np.sum(image == 0))
+    held_black = int(np.sum((image == 0) & (direction < 0)))
+    why = (
+        f"{unchanged} pixels: every pixel moves by 0.1 along the sign of its gradient, except where the clip to "
+        f"[0, 1] holds it. {held_black} of the digit's {black} black pixels are pushed darker and stay black; the "
+        "others light up, and so does all the ink that is not already at the limit it is pushed towards."
+    )
+    number = _number(answer)
+    if number is None:
+        return False, f"Answer with a number of pixels, not {answer!r}."
+    # 2 pixels of slack: a gradient within rounding of 0 may change sign from one way of computing it to another
+    if abs(number - unchanged) <= 2:
+        return True, why
+    if number == black:
+        return False, "Not every black pixel stays black: those pushed brighter light up. Only the clip holds a pixel."
+    if number == image.size - unchanged:
+        return False, "That counts the pixels that change; the question asks for those that do not."
+    if number == 0:
+        return False, "Every pixel is pushed by 0.1, but the result is clipped to [0, 1]: what happens to black ones?"
+    return False, (
+        "Hint: a pixel stays as it was only where the clip holds it: black and pushed darker, or full and pushed "
+        "brighter."
     )
 
 

@@ -116,3 +116,36 @@ def test_wilson_interval():
     assert right is False and "shares between 0 and 1" in why
     right, why = judge("99.5 %")
     assert right is False and "two numbers" in why
+
+
+def test_pixels_an_attack_leaves_unchanged():
+    import keras
+    import numpy as np
+    import tensorflow as tf
+
+    from digitlib.data import load_mnist, split_validation
+    from digitlib.models import load_pretrained
+    from digitlib.preprocess import to_model_input
+
+    (x_train, y_train), _ = load_mnist(verbose=False)
+    _, (x_val, y_val) = split_validation(x_train, y_train)
+    digit = tf.constant(to_model_input(x_val[:1]))
+    model = load_pretrained()
+    head = model.get_layer("probabilities")
+    features = keras.Model(model.inputs[0], head.input)
+    with tf.GradientTape() as tape:
+        tape.watch(digit)
+        logits = features(digit) @ head.kernel + head.bias
+        loss = keras.losses.sparse_categorical_crossentropy(y_val[:1], logits, from_logits=True)
+    direction = np.sign(tape.gradient(loss, digit).numpy())
+    image = digit.numpy()
+    # a pixel stays only where the clip holds it: black pushed darker, full ink pushed brighter
+    held = ((image == 0) & (direction < 0)) | ((image == 1) & (direction > 0)) | (direction == 0)
+    judge = EXERCISES["pixels-an-attack-leaves-unchanged"].judge
+    assert judge(int(held.sum()))[0] is True
+    right, why = judge(int(np.sum(image == 0)))  # every black pixel
+    assert right is False and "pushed brighter" in why
+    right, why = judge(image.size - int(held.sum()))
+    assert right is False and "change" in why
+    right, why = judge("many")
+    assert right is False and "number of pixels" in why

@@ -54,7 +54,7 @@ ALLOWED: dict[str, dict[str, str]] = {
         "3 %": "a setting of random_redraws: the thinnest pen, as a share of the digit's size",
         "20 %": "a setting of random_redraws: the thickest pen, as a share of the digit's size",
     },
-    "inside_the_network": {
+    "where_it_breaks": {
         "25.5": "eps = 0.1 in grey levels (0.1 x 255), arithmetic on a setting",
         "0.3": "the largest attack strength the chapter sets (EPSILONS)",
         "90 %": "the confidence the chapter's code counts as high",
