@@ -102,8 +102,8 @@ bench: setup book-quick  ## print the course's benchmark numbers (into benchmark
 	$(BIN)/python benchmarks/redrawn_accuracy.py
 	$(BIN)/python benchmarks/web_pad_latency.py
 
-# The digit detector ("Inside the network"): Debian's fonts it learns letters from, then
-# `python -m digitlib.detector`, which trains it (about 2 minutes) and writes the shipped file.
+# The digit detector ("Where it breaks, and what is not a digit"): Debian's fonts it learns
+# letters from, then `python -m digitlib.detector`, which trains it (about 2 minutes) and writes the shipped file.
 detector: setup  ## install Debian's fonts, then retrain the shipped digit detector
 	@$(APT_INSTALL) "the detector's letters" $$($(BIN)/python -m digitlib.nondigits --debian-fonts)
 	$(BIN)/python -m digitlib.detector --output digitlib/weights/digit_detector.npz

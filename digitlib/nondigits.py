@@ -2,8 +2,8 @@
 files, scribbles, scattered dots and smudges, each prepared as the pad prepares a drawing.
 
 The digit detector (:mod:`digitlib.detector`) learns from them what a digit is *not*; the
-chapter "Inside the network" evaluates it on letters from fonts it never saw.  Every
-function returns model inputs, ``(N, 28, 28)`` float32 in [0, 1], white ink on black.
+chapter "Where it breaks, and what is not a digit" evaluates it on letters from fonts it never
+saw.  Every function returns model inputs, ``(N, 28, 28)`` float32 in [0, 1], white ink on black.
 """
 
 from __future__ import annotations
