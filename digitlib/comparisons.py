@@ -1,14 +1,29 @@
 """Recorded comparisons: experiments too long for the book build, run once by a command.
 
-The augmentation chapter compares the original demo's network trained plain and with
-augmentation, paired on the same digits over two seeds::
+Each comparison of :data:`COMPARISONS` trains a few recipes (a network and its learning rate),
+each from the same seeds on the same digits, and records what every network answered on every
+digit of its evaluation sets, so that a chapter can pair any two networks digit by digit
+(McNemar's test) without training them.  The minutes are those measured on 2 cores that other
+jobs shared (so at most these on 2 idle cores)::
 
-    python -m digitlib.comparisons augmentation
+    python -m digitlib.comparisons augmentation    # 21 minutes of training, by its record
+    python -m digitlib.comparisons designs         # 9 minutes
+    python -m digitlib.comparisons regularization  # 12 minutes
+    python -m digitlib.comparisons learning-rate   # 7 minutes
 
-trains the four networks (about 15 minutes on 2 idle cores) and writes what each answered on every
-evaluation set into ``digitlib/weights/comparisons/``; :func:`augmentation_comparison` reads it
-back.  The record keeps each network's predicted digit for every digit, so that a chapter can
-pair any two networks digit by digit (McNemar's test) without training them.
+* ``augmentation`` (chapter "Augmentation"): the original demo's network trained plain and with
+  augmentation, judged on MNIST's test digits, clean and distorted, and on other writers;
+* ``designs`` (chapter "Building a CNN"): the shipped design without augmentation, the same
+  without batch normalization and with a flattened head, trained with the shipped recipe's
+  schedule and judged on the validation split;
+* ``regularization`` (chapter "Training the network"): its small network with nothing, dropout
+  or L2, from three seeds, judged on the validation split;
+* ``learning-rate`` (chapter "Training the network"): the baseline trained with five constant
+  learning rates, judged on the validation split.
+
+The command writes ``NAME.npz`` (each network's predicted digits, as ``uint8``) and
+``NAME.run.json`` (the command, each network's validation accuracy per epoch, minutes and
+weights) into ``digitlib/weights/comparisons/``; :func:`recorded_comparison` reads them back.
 """
 
 from __future__ import annotations
@@ -18,7 +33,8 @@ import json
 import shlex
 import sys
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
@@ -27,12 +43,12 @@ import numpy as np
 from digitlib.data import load_mnist, split_validation
 from digitlib.evaluate import distort
 from digitlib.made_drawings import rare_style_digits
-from digitlib.models import build_baseline
+from digitlib.models import build_baseline, build_enhanced
 from digitlib.pen_inputs import uci_handwriting
 from digitlib.preprocess import to_model_input
 from digitlib.startup import quiet_tensorflow_startup
-from digitlib.train import fit
-from digitlib.validation import check_scalar
+from digitlib.train import RECIPE, cosine_schedule, fit
+from digitlib.validation import check_choice, check_scalar
 
 with quiet_tensorflow_startup():
     import keras
@@ -44,18 +60,14 @@ CONDITIONS = {
     "shrunk to 60 %": {"scale": 0.6},
     "enlarged 125 %": {"scale": 1.25},
 }
-#: The two recipes compared: the same network, without and with augmentation.
-RECIPES = {"plain": False, "augmented": True}
-#: How the recorded comparison was run (``main``'s defaults).
-AUGMENTATION_RUN = {"epochs": 4, "seeds": [0, 1]}
 _FOLDER = "weights/comparisons"
 
 
-def evaluation_sets() -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """Every set the comparison is judged on, as (model inputs, labels): MNIST's test
-    digits clean and under each of :data:`CONDITIONS`, the UCI writers' digits, and the
-    rare styles (the two pen styles read from their pixels, the others from their strokes,
-    as the augmentation chapter explains)."""
+def test_sets() -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """The augmentation comparison's sets, as (model inputs, labels): MNIST's test digits
+    clean and under each of :data:`CONDITIONS`, the UCI writers' digits, and the rare styles
+    (the two pen styles read from their pixels, the others from their strokes, as the
+    augmentation chapter explains)."""
     (_, _), (x_test, y_test) = load_mnist()
     test = to_model_input(x_test)
     sets = {"clean": (test, y_test)}
@@ -67,21 +79,140 @@ def evaluation_sets() -> dict[str, tuple[np.ndarray, np.ndarray]]:
     return sets
 
 
-def train_pair(seed: int, *, epochs: int) -> dict:
-    """The baseline trained plain and with augmentation from one seed."""
+def training_split() -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    """MNIST's training digits as model inputs, split into digits to learn from and the
+    validation split (the last 5,000), as ``python -m digitlib.train`` splits them."""
     (x_train, y_train), _ = load_mnist()
-    train, validation = split_validation(to_model_input(x_train), y_train)
-    pair = {}
-    for recipe, augment in RECIPES.items():
+    return split_validation(to_model_input(x_train), y_train)
+
+
+def validation_set() -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """The validation split alone, the set that decisions are made on."""
+    return {"validation": training_split()[1]}
+
+
+def small_network(seed=None, *, l2: float = 0.0, dropout: float = 0.0):
+    """The small network that "Training the network" overfits on purpose:
+    one convolution, pooling and a dense layer; ``dropout`` before the
+    dense layer, and an L2 penalty of ``l2`` on every kernel."""
+    penalty = keras.regularizers.L2(l2) if l2 else None
+    dense = {"kernel_regularizer": penalty}
+    return keras.Sequential(
+        [
+            keras.Input((28, 28, 1)),
+            keras.layers.Conv2D(32, 3, activation="relu", **dense),
+            keras.layers.MaxPooling2D(2),
+            keras.layers.Flatten(),
+            keras.layers.Dropout(dropout, seed=seed),
+            keras.layers.Dense(128, activation="relu", **dense),
+            keras.layers.Dense(10, activation="softmax", **dense),
+        ]
+    )
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """One network of a comparison: ``build(seed=seed, **options)``, trained by
+    :func:`digitlib.train.fit` with Adam at a constant ``learning_rate``."""
+
+    build: Callable[..., keras.Model]
+    options: dict = field(default_factory=dict)
+    learning_rate: float = 1e-3
+
+    def __str__(self) -> str:
+        options = "".join(f", {key}={value!r}" for key, value in self.options.items())
+        return f"{self.build.__name__}(seed=seed{options}), learning rate {self.learning_rate:g}"
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A comparison: its ``recipes`` by name, each trained for ``epochs`` from each of
+    ``seeds`` on the first ``train_digits`` training digits (``None``: all 55,000) in
+    batches of ``batch_size``, and judged on every set that ``evaluation_sets()`` returns.
+    ``decay``: each recipe's learning rate is the peak of the shipped recipe's schedule (one
+    epoch of warm-up, then cosine decay, :func:`digitlib.train.cosine_schedule`) instead of
+    a constant."""
+
+    recipes: dict[str, Recipe]
+    epochs: int
+    seeds: tuple[int, ...]
+    train_digits: int | None
+    evaluation_sets: Callable[[], dict[str, tuple[np.ndarray, np.ndarray]]]
+    batch_size: int = 128
+    decay: bool = False
+
+
+#: The learning rates of the ``learning-rate`` sweep, from 1e-4 to 1e-2 evenly on a log scale.
+LEARNING_RATES = (1e-4, 3e-4, 1e-3, 3e-3, 1e-2)
+#: The shipped recipe's peak learning rate, which the ``designs`` comparison trains with.
+PEAK = RECIPE["peak_learning_rate"]
+#: Every recorded comparison, by the name its command takes.
+COMPARISONS = {
+    "augmentation": Comparison(
+        recipes={"plain": Recipe(build_baseline), "augmented": Recipe(build_baseline, {"augment": True})},
+        epochs=4,
+        seeds=(0, 1),
+        train_digits=None,
+        evaluation_sets=test_sets,
+    ),
+    "designs": Comparison(
+        recipes={
+            "as shipped": Recipe(build_enhanced, {"augment": False}, PEAK),
+            "without batch normalization": Recipe(build_enhanced, {"augment": False, "batch_norm": False}, PEAK),
+            "flatten instead of global average": Recipe(build_enhanced, {"augment": False, "head": "flatten"}, PEAK),
+        },
+        epochs=4,
+        seeds=(0, 1),
+        train_digits=5_000,
+        evaluation_sets=validation_set,
+        batch_size=32,  # 628 updates: enough for batch normalization's averages to follow
+        decay=True,  # a rate that settles at the end, as the shipped recipe's does
+    ),
+    "regularization": Comparison(
+        recipes={
+            "nothing": Recipe(small_network),
+            "dropout 0.5": Recipe(small_network, {"dropout": 0.5}),
+            "L2 0.001": Recipe(small_network, {"l2": 1e-3}),
+        },
+        epochs=40,
+        seeds=(0, 1, 2),
+        train_digits=1_000,
+        evaluation_sets=validation_set,
+    ),
+    "learning-rate": Comparison(
+        recipes={f"{rate:g}": Recipe(build_baseline, learning_rate=rate) for rate in LEARNING_RATES},
+        epochs=4,
+        seeds=(0, 1),
+        train_digits=5_000,
+        evaluation_sets=validation_set,
+    ),
+}
+
+
+def train_recipes(comparison: Comparison, seed: int, *, epochs: int):
+    """Each recipe of ``comparison`` trained from ``seed``, same digits."""
+    train, validation = training_split()
+    train = tuple(part[: comparison.train_digits] for part in train)
+    trained = {}
+    batches = -(-len(train[0]) // comparison.batch_size)  # updates an epoch
+    for name, recipe in comparison.recipes.items():
         keras.utils.set_random_seed(seed)
-        model = build_baseline(augment=augment, seed=seed)
-        history = fit(model, train, validation, epochs=epochs)
-        pair[recipe] = {
+        model = recipe.build(seed=seed, **recipe.options)
+        rate = recipe.learning_rate
+        if comparison.decay:
+            rate = cosine_schedule(rate, epochs, batches)
+        settings = {
+            "batch_size": comparison.batch_size,
+            "learning_rate": rate,
+            "verbose": 0,
+        }
+        history = fit(model, train, validation, epochs=epochs, **settings)
+        trained[name] = {
             "model": model,
             "val_accuracy": history.history["val_accuracy"],
             "minutes": sum(history.history["seconds"]) / 60,
         }
-    return pair
+    return trained
 
 
 @dataclass(frozen=True)
@@ -100,20 +231,34 @@ class RecordedComparison:
         """Which digits of set ``name`` the network ``(recipe, seed)`` read right."""
         return self.predictions[recipe, seed][name] == self.labels[name]
 
+    def accuracy(self, recipe: str, seed: int, name: str) -> float:
+        """The share of set ``name`` that the network ``(recipe, seed)`` read right."""
+        return float(self.right(recipe, seed, name).mean())
+
     @property
     def seeds(self) -> list[int]:
         return sorted({seed for _, seed in self.predictions})
+
+    @property
+    def recipes(self) -> list[str]:
+        """The recipes' names, in the order they were trained."""
+        return list(dict.fromkeys(recipe for recipe, _ in self.predictions))
 
 
 def _key(*parts) -> str:
     return "|".join(str(part) for part in parts)
 
 
-def augmentation_comparison(folder: Path | None = None) -> RecordedComparison:
-    """The recorded plain-against-augmented comparison (see the module's docstring)."""
-    folder = Path(str(resources.files("digitlib") / _FOLDER)) if folder is None else Path(folder)
-    record = json.loads((folder / "augmentation.run.json").read_text())
-    with np.load(folder / "augmentation.npz", allow_pickle=False) as arrays:
+def _default_folder() -> Path:
+    return Path(str(resources.files("digitlib") / _FOLDER))
+
+
+def recorded_comparison(name: str, folder: Path | None = None) -> RecordedComparison:
+    """The record that ``python -m digitlib.comparisons NAME`` wrote (see the module's docstring)."""
+    check_choice(name, name="the comparison", choices=COMPARISONS)
+    folder = _default_folder() if folder is None else Path(folder)
+    record = json.loads((folder / f"{name}.run.json").read_text())
+    with np.load(folder / f"{name}.npz", allow_pickle=False) as arrays:
         labels = {name: arrays[_key("labels", name)] for name in record["sets"]}
         predictions = {}
         for run in record["runs"]:
@@ -122,41 +267,50 @@ def augmentation_comparison(folder: Path | None = None) -> RecordedComparison:
     return RecordedComparison(predictions, labels, record["runs"], record["command"], record["epochs"])
 
 
-def record_augmentation_comparison(seeds, *, epochs: int, folder: Path, command: str = "") -> RecordedComparison:
-    """Train :func:`train_pair` for each seed, predict every :func:`evaluation_sets` digit,
-    and write the record into ``folder``."""
+def record_comparison(
+    name: str, comparison: Comparison, *, seeds, epochs: int, folder: Path, command: str = ""
+) -> RecordedComparison:
+    """Train :func:`train_recipes` of ``comparison`` for each seed, predict every digit of its
+    evaluation sets, and write the record into ``folder`` under ``name``."""
     check_scalar(epochs, name="epochs", kind="integer", low=1)
-    sets = evaluation_sets()
-    arrays = {_key("labels", name): labels for name, (_, labels) in sets.items()}
+    sets = comparison.evaluation_sets()
+    arrays = {_key("labels", set_name): labels for set_name, (_, labels) in sets.items()}
     runs = []
     for seed in seeds:
-        for recipe, trained in train_pair(seed, epochs=epochs).items():
+        for recipe, trained in train_recipes(comparison, seed, epochs=epochs).items():
             model = trained.pop("model")
-            for name, (inputs, _) in sets.items():
+            for set_name, (inputs, _) in sets.items():
                 predicted = model.predict(inputs, batch_size=500, verbose=0).argmax(axis=1)
-                arrays[_key(recipe, seed, name)] = predicted.astype(np.uint8)
+                arrays[_key(recipe, seed, set_name)] = predicted.astype(np.uint8)
             trained["val_accuracy"] = [float(a) for a in trained["val_accuracy"]]
             runs.append({"recipe": recipe, "seed": seed, "weights": model.count_params(), **trained})
             last = trained["val_accuracy"][-1]
             print(f"{recipe} seed {seed}: validation {last:.2%}, {trained['minutes']:.1f} min", flush=True)
     folder.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(folder / "augmentation.npz", **arrays)
+    np.savez_compressed(folder / f"{name}.npz", **arrays)
     record = {"command": command, "epochs": epochs, "sets": list(sets), "runs": runs}
-    (folder / "augmentation.run.json").write_text(json.dumps(record, indent=1, ensure_ascii=False) + "\n")
-    return augmentation_comparison(folder)
+    (folder / f"{name}.run.json").write_text(json.dumps(record, indent=1, ensure_ascii=False) + "\n")
+    return recorded_comparison(name, folder)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m digitlib.comparisons", description=__doc__.split("\n\n")[0])
-    parser.add_argument("comparison", choices=["augmentation"], help="which comparison to run")
-    parser.add_argument("--epochs", type=int, default=AUGMENTATION_RUN["epochs"])
-    parser.add_argument("--seeds", type=int, nargs="+", default=AUGMENTATION_RUN["seeds"])
-    default_folder = Path(str(resources.files("digitlib") / _FOLDER))
-    parser.add_argument("--output", type=Path, default=default_folder, help="the record's folder")
+    parser.add_argument("comparison", choices=list(COMPARISONS), help="which comparison to run")
+    parser.add_argument("--epochs", type=int, default=None, help="instead of the comparison's own")
+    parser.add_argument("--seeds", type=int, nargs="+", default=None, help="instead of the comparison's own")
+    parser.add_argument("--output", type=Path, default=_default_folder(), help="the record's folder")
     args = parser.parse_args(argv)
+    comparison = COMPARISONS[args.comparison]
     shown = ["python", "-m", "digitlib.comparisons", *(sys.argv[1:] if argv is None else argv)]
     started = time.perf_counter()
-    record_augmentation_comparison(args.seeds, epochs=args.epochs, folder=args.output, command=shlex.join(shown))
+    record_comparison(
+        args.comparison,
+        comparison,
+        seeds=comparison.seeds if args.seeds is None else args.seeds,
+        epochs=comparison.epochs if args.epochs is None else args.epochs,
+        folder=args.output,
+        command=shlex.join(shown),
+    )
     print(f"wrote {args.output} in {(time.perf_counter() - started) / 60:.1f} min")
     return 0
 

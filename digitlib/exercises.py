@@ -267,10 +267,10 @@ def _warm_up_updates(answer):
     ),
 )
 def _turned_digits_only_the_augmented_network_reads(answer):
-    from digitlib.comparisons import augmentation_comparison
+    from digitlib.comparisons import recorded_comparison
     from digitlib.evaluate import mcnemar
 
-    recorded = augmentation_comparison()
+    recorded = recorded_comparison("augmentation")
     turned = "turned 25°"
     split = mcnemar(recorded.right("plain", 0, turned), recorded.right("augmented", 0, turned))
     why = (

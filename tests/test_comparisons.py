@@ -2,22 +2,68 @@ import numpy as np
 import pytest
 
 from digitlib import comparisons
-from digitlib.comparisons import AUGMENTATION_RUN, CONDITIONS, augmentation_comparison
+from digitlib.comparisons import COMPARISONS, CONDITIONS, Comparison, Recipe, recorded_comparison
+
+
+def _check_pairs_every_recipe_and_seed(name):
+    """The shipped record of comparison ``name``: every recipe from every seed, each of its
+    networks' answers on every digit of every set, and a validation accuracy per epoch."""
+    recorded, comparison = recorded_comparison(name), COMPARISONS[name]
+    assert recorded.epochs == comparison.epochs
+    assert recorded.seeds == list(comparison.seeds)
+    assert recorded.command == f"python -m digitlib.comparisons {name}"
+    assert recorded.recipes == list(comparison.recipes)
+    assert sorted(recorded.predictions) == sorted((r, s) for r in comparison.recipes for s in recorded.seeds)
+    for answers in recorded.predictions.values():
+        for set_name, labels in recorded.labels.items():
+            assert answers[set_name].shape == labels.shape and answers[set_name].max() <= 9
+    for run in recorded.runs:
+        assert len(run["val_accuracy"]) == recorded.epochs and run["minutes"] > 0
+    return recorded
 
 
 def test_the_shipped_augmentation_record_pairs_two_seeds_on_the_same_digits(mnist):
-    recorded = augmentation_comparison()
-    assert recorded.epochs == AUGMENTATION_RUN["epochs"]
-    assert recorded.seeds == AUGMENTATION_RUN["seeds"]
-    assert recorded.command == "python -m digitlib.comparisons augmentation"
-    assert sorted(recorded.predictions) == sorted((r, s) for r in ("plain", "augmented") for s in recorded.seeds)
+    recorded = _check_pairs_every_recipe_and_seed("augmentation")
     assert list(recorded.labels) == ["clean", *CONDITIONS, "UCI handwriting", "rare styles"]
     assert np.array_equal(recorded.labels["clean"], mnist.y_test)
-    for answers in recorded.predictions.values():
-        for name, labels in recorded.labels.items():
-            assert answers[name].shape == labels.shape and answers[name].max() <= 9
+
+
+@pytest.mark.parametrize("name", [name for name in COMPARISONS if name != "augmentation"])
+def test_the_other_shipped_records_are_judged_on_the_validation_split(name, mnist):
+    recorded = _check_pairs_every_recipe_and_seed(name)
+    assert list(recorded.labels) == ["validation"]
+    assert np.array_equal(recorded.labels["validation"], mnist.y_train[-5000:])
+    # the record's predictions give the last epoch's validation accuracy that fit measured
     for run in recorded.runs:
-        assert len(run["val_accuracy"]) == recorded.epochs and run["minutes"] > 0
+        assert recorded.accuracy(run["recipe"], run["seed"], "validation") == pytest.approx(
+            run["val_accuracy"][-1], abs=1e-6
+        )
+
+
+def _first_digits(count):
+    (x_fit, y_fit), _ = comparisons.training_split()
+    return {"first digits": (x_fit[:count], y_fit[:count])}
+
+
+def test_the_recorder_writes_what_the_loader_reads(tmp_path, mnist):
+    # a real run, as small as can be: two recipes, one epoch on 256 digits, judged on 100
+    tiny = Comparison(
+        recipes={
+            "slow": Recipe(comparisons.build_baseline, learning_rate=1e-4),
+            "fast": Recipe(comparisons.build_baseline),
+        },
+        epochs=1,
+        seeds=(3,),
+        train_digits=256,
+        evaluation_sets=lambda: _first_digits(100),
+    )
+    recorded = comparisons.record_comparison("designs", tiny, seeds=[3], epochs=1, folder=tmp_path, command="here")
+    assert recorded.command == "here" and recorded.epochs == 1 and recorded.seeds == [3]
+    assert recorded.recipes == ["slow", "fast"]
+    assert np.array_equal(recorded.labels["first digits"], mnist.y_train[:100])
+    assert recorded.predictions["fast", 3]["first digits"].dtype == np.uint8
+    assert [run["weights"] for run in recorded.runs] == [1_199_882] * 2
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["designs.npz", "designs.run.json"]
 
 
 class _Answers:
@@ -38,21 +84,28 @@ class _Answers:
 def test_a_recorded_comparison_reads_back_what_each_network_answered(tmp_path, monkeypatch):
     labels = np.arange(20) % 10
     sets = {"clean": (labels[:, None].astype(np.float32), labels), "other": (labels[::-1, None] * 1.0, labels[::-1])}
-    monkeypatch.setattr(comparisons, "evaluation_sets", lambda: sets)
+    stand_in = Comparison({}, epochs=3, seeds=(0, 1), train_digits=None, evaluation_sets=lambda: sets)
 
-    def train_pair(seed, *, epochs):
+    def train_recipes(comparison, seed, *, epochs):
         trained = {"val_accuracy": [0.5] * epochs, "minutes": 0.1}
         return {"plain": {"model": _Answers(2 + seed), **trained}, "augmented": {"model": _Answers(5), **trained}}
 
-    monkeypatch.setattr(comparisons, "train_pair", train_pair)
-    recorded = comparisons.record_augmentation_comparison([0, 1], epochs=3, folder=tmp_path, command="made here")
+    monkeypatch.setattr(comparisons, "train_recipes", train_recipes)
+    recorded = comparisons.record_comparison(
+        "augmentation", stand_in, seeds=[0, 1], epochs=3, folder=tmp_path, command="made here"
+    )
     assert recorded.seeds == [0, 1] and recorded.epochs == 3 and recorded.command == "made here"
     assert recorded.right("plain", 0, "clean").mean() == pytest.approx(0.5)
-    assert recorded.right("plain", 1, "clean").mean() == pytest.approx(1 - 7 / 20)
+    assert recorded.accuracy("plain", 1, "clean") == pytest.approx(1 - 7 / 20)
     assert recorded.right("augmented", 1, "other").mean() == pytest.approx(1 - 4 / 20)
     assert recorded.runs[0] == {"recipe": "plain", "seed": 0, "weights": 7, "val_accuracy": [0.5] * 3, "minutes": 0.1}
 
 
 def test_a_comparison_needs_at_least_one_epoch(tmp_path):
     with pytest.raises(ValueError, match="epochs must be at least 1, got 0"):
-        comparisons.record_augmentation_comparison([0], epochs=0, folder=tmp_path)
+        comparisons.record_comparison("designs", COMPARISONS["designs"], seeds=[0], epochs=0, folder=tmp_path)
+
+
+def test_only_a_registered_comparison_is_read():
+    with pytest.raises(ValueError, match="the comparison"):
+        recorded_comparison("dropout")

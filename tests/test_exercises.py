@@ -84,10 +84,10 @@ def test_the_probabilities_cnn_and_training_judges(name, right, wrong):
 
 
 def test_turned_digits_only_the_augmented_network_reads():
-    from digitlib.comparisons import augmentation_comparison
+    from digitlib.comparisons import recorded_comparison
     from digitlib.evaluate import mcnemar
 
-    recorded = augmentation_comparison()
+    recorded = recorded_comparison("augmentation")
     split = mcnemar(recorded.right("plain", 0, "turned 25°"), recorded.right("augmented", 0, "turned 25°"))
     judge = EXERCISES["turned-digits-only-the-augmented-network-reads"].judge
     assert judge(split.only_second)[0] is True
