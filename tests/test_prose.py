@@ -65,6 +65,10 @@ ALLOWED: dict[str, dict[str, str]] = {
         "98 %": "the course's target for the test writers' pen digits kept",
     },
     "training": {
+        "5 %": "the significance level the chapter calls clear (a setting)",
+        "0.0001": "the smallest learning rate of the recorded sweep (a setting)",
+        "0.01": "the largest learning rate of the recorded sweep (a setting)",
+        "0.002": "the shipped recipe's peak learning rate (digitlib.train.RECIPE, a setting)",
         "98.94 %": "the original demo's reported test accuracy (cited)",
         "99.25 %": "the published result of the Keras example mnist_cnn.py (cited)",
         "99.54%": "a second run of the first shipped recipe, reported when it shipped; no record holds it",
