@@ -109,3 +109,28 @@ def test_a_comparison_needs_at_least_one_epoch(tmp_path):
 def test_only_a_registered_comparison_is_read():
     with pytest.raises(ValueError, match="the comparison"):
         recorded_comparison("dropout")
+
+
+def test_the_small_network_takes_its_regularizers():
+    plain, both = comparisons.small_network(seed=0), comparisons.small_network(seed=0, l2=1e-3, dropout=0.5)
+    assert plain.count_params() == both.count_params() == (9 + 1) * 32 + (13 * 13 * 32 + 1) * 128 + (128 + 1) * 10
+    assert [layer.rate for layer in both.layers if hasattr(layer, "rate")] == [0.5]
+    assert len(plain.losses) == 0 and len(both.losses) == 3  # L2 on each kernel
+
+
+def test_a_decaying_comparison_trains_on_the_shipped_schedule(monkeypatch):
+    seen = []
+
+    def fit(model, train, validation, *, epochs, batch_size, learning_rate, verbose):
+        seen.append((len(train[0]), batch_size, learning_rate))
+        return type("History", (), {"history": {"val_accuracy": [0.5] * epochs, "seconds": [6.0] * epochs}})()
+
+    monkeypatch.setattr(comparisons, "fit", fit)
+    designs = COMPARISONS["designs"]
+    trained = comparisons.train_recipes(designs, 0, epochs=2)
+    assert list(trained) == list(designs.recipes) and trained["as shipped"]["minutes"] == pytest.approx(0.2)
+    digits, batch_size, schedule = seen[0]
+    assert (digits, batch_size) == (designs.train_digits, designs.batch_size)
+    steps = -(-digits // batch_size)
+    assert float(schedule(steps)) == pytest.approx(comparisons.RECIPE["peak_learning_rate"])  # warmed up after an epoch
+    assert float(schedule(2 * steps)) == pytest.approx(comparisons.RECIPE["peak_learning_rate"] / 100)
