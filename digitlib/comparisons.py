@@ -43,7 +43,7 @@ import numpy as np
 from digitlib.data import load_mnist, split_validation
 from digitlib.evaluate import distort
 from digitlib.made_drawings import rare_style_digits
-from digitlib.models import build_baseline, build_enhanced
+from digitlib.models import build_baseline, build_enhanced, build_small
 from digitlib.pen_inputs import uci_handwriting
 from digitlib.preprocess import to_model_input
 from digitlib.startup import quiet_tensorflow_startup
@@ -89,25 +89,6 @@ def training_split() -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, n
 def validation_set() -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """The validation split alone, the set that decisions are made on."""
     return {"validation": training_split()[1]}
-
-
-def small_network(seed=None, *, l2: float = 0.0, dropout: float = 0.0):
-    """The small network that "Training the network" overfits on purpose:
-    one convolution, pooling and a dense layer; ``dropout`` before the
-    dense layer, and an L2 penalty of ``l2`` on every kernel."""
-    penalty = keras.regularizers.L2(l2) if l2 else None
-    dense = {"kernel_regularizer": penalty}
-    return keras.Sequential(
-        [
-            keras.Input((28, 28, 1)),
-            keras.layers.Conv2D(32, 3, activation="relu", **dense),
-            keras.layers.MaxPooling2D(2),
-            keras.layers.Flatten(),
-            keras.layers.Dropout(dropout, seed=seed),
-            keras.layers.Dense(128, activation="relu", **dense),
-            keras.layers.Dense(10, activation="softmax", **dense),
-        ]
-    )
 
 
 @dataclass(frozen=True)
@@ -170,9 +151,9 @@ COMPARISONS = {
     ),
     "regularization": Comparison(
         recipes={
-            "nothing": Recipe(small_network),
-            "dropout 0.5": Recipe(small_network, {"dropout": 0.5}),
-            "L2 0.001": Recipe(small_network, {"l2": 1e-3}),
+            "nothing": Recipe(build_small),
+            "dropout 0.5": Recipe(build_small, {"dropout": 0.5}),
+            "L2 0.001": Recipe(build_small, {"l2": 1e-3}),
         },
         epochs=40,
         seeds=(0, 1, 2),

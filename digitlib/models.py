@@ -48,6 +48,30 @@ def build_baseline(augment: bool = False, seed: int | None = None) -> keras.Mode
     )
 
 
+def build_small(
+    seed: int | None = None,
+    *,
+    l2: float = 0.0,
+    dropout: float = 0.0,
+) -> keras.Model:
+    """The small network that "Training the network" overfits on purpose:
+    one convolution, pooling and a dense layer; ``dropout`` before the
+    dense layer, and an L2 penalty of ``l2`` on every kernel."""
+    penalty = keras.regularizers.L2(l2) if l2 else None
+    dense = {"kernel_regularizer": penalty}
+    return keras.Sequential(
+        [
+            keras.Input(INPUT_SHAPE),
+            layers.Conv2D(32, 3, activation="relu", **dense),
+            layers.MaxPooling2D(2),
+            layers.Flatten(),
+            layers.Dropout(dropout, seed=seed),
+            layers.Dense(128, activation="relu", **dense),
+            layers.Dense(NUM_CLASSES, activation="softmax", **dense),
+        ]
+    )
+
+
 def change_stroke_width(images, amount):
     """Grey images with thicker (``amount`` > 0, up to 1) or thinner (< 0) strokes.
 

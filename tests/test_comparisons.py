@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from digitlib import comparisons
+from digitlib import comparisons, models
 from digitlib.comparisons import COMPARISONS, CONDITIONS, Comparison, Recipe, recorded_comparison
 
 
@@ -112,7 +112,7 @@ def test_only_a_registered_comparison_is_read():
 
 
 def test_the_small_network_takes_its_regularizers():
-    plain, both = comparisons.small_network(seed=0), comparisons.small_network(seed=0, l2=1e-3, dropout=0.5)
+    plain, both = models.build_small(seed=0), models.build_small(seed=0, l2=1e-3, dropout=0.5)
     assert plain.count_params() == both.count_params() == (9 + 1) * 32 + (13 * 13 * 32 + 1) * 128 + (128 + 1) * 10
     assert [layer.rate for layer in both.layers if hasattr(layer, "rate")] == [0.5]
     assert len(plain.losses) == 0 and len(both.losses) == 3  # L2 on each kernel
