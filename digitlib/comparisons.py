@@ -11,7 +11,7 @@ jobs shared (so at most these on 2 idle cores)::
     python -m digitlib.comparisons regularization  # 12 minutes
     python -m digitlib.comparisons learning-rate   # 7 minutes
 
-* ``augmentation`` (chapter "Augmentation"): the original demo's network trained plain and with
+* ``augmentation`` (chapter "Data augmentation"): the original demo's network trained plain and with
   augmentation, judged on MNIST's test digits, clean and distorted, and on other writers;
 * ``designs`` (chapter "Building a CNN"): the shipped design without augmentation, the same
   without batch normalization and with a flattened head, trained with the shipped recipe's
@@ -94,7 +94,8 @@ def validation_set() -> dict[str, tuple[np.ndarray, np.ndarray]]:
 @dataclass(frozen=True)
 class Recipe:
     """One network of a comparison: ``build(seed=seed, **options)``, trained by
-    :func:`digitlib.train.fit` with Adam at a constant ``learning_rate``."""
+    :func:`digitlib.train.fit` with Adam at ``learning_rate``: constant, or the peak of the
+    schedule when the comparison has ``decay``."""
 
     build: Callable[..., keras.Model]
     options: dict = field(default_factory=dict)
