@@ -3,12 +3,12 @@
 Each comparison of :data:`COMPARISONS` trains a few recipes (a network and its learning rate),
 each from the same seeds on the same digits, and records what every network answered on every
 digit of its evaluation sets, so that a chapter can pair any two networks digit by digit
-(McNemar's test) without training them.  The minutes are those measured on 2 cores that other
-jobs shared (so at most these on 2 idle cores)::
+(McNemar's test) without training them.  The minutes of training, by each record (epochs
+only, on 2 cores that other jobs shared, so at most these on 2 idle cores)::
 
-    python -m digitlib.comparisons augmentation    # 21 minutes of training, by its record
-    python -m digitlib.comparisons designs         # 9 minutes
-    python -m digitlib.comparisons regularization  # 12 minutes
+    python -m digitlib.comparisons augmentation    # 21 minutes
+    python -m digitlib.comparisons designs         # 8 minutes
+    python -m digitlib.comparisons regularization  # 11 minutes
     python -m digitlib.comparisons learning-rate   # 7 minutes
 
 * ``augmentation`` (chapter "Data augmentation"): the original demo's network trained plain and with
