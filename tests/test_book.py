@@ -24,6 +24,16 @@ def test_every_chapter_is_in_the_table_of_contents():
     assert listed == [f"notebooks/{p.stem}" for p in CHAPTERS]
 
 
+def test_every_chapter_opens_with_its_label_then_its_title():
+    """Links name a chapter by its label, made from its file name without the number
+    (12_drawing_pad: drawing-pad), so that renumbering the chapters breaks no link."""
+    for path in CHAPTERS:
+        first = "".join(json.loads(path.read_text())["cells"][0]["source"]).splitlines()
+        label = path.stem.split("_", 1)[1].replace("_", "-")
+        assert first[0] == f"({label})=", path.name
+        assert first[1].startswith("# "), path.name
+
+
 def test_chapters_are_stored_without_outputs():
     for path in CHAPTERS:
         cells = json.loads(path.read_text())["cells"]

@@ -71,7 +71,6 @@ ALLOWED: dict[str, dict[str, str]] = {
         "0.002": "the shipped recipe's peak learning rate (digitlib.train.RECIPE, a setting)",
         "98.94 %": "the original demo's reported test accuracy (cited)",
         "99.25 %": "the published result of the Keras example mnist_cnn.py (cited)",
-        "99.54%": "a second run of the first shipped recipe, reported when it shipped; no record holds it",
         "3.9": "a Keras version (the fix of a CVE)",
         "3.11": "a Keras version (the fix of a CVE)",
         "3.14": "a Keras version (the fix of a CVE, the course's minimum)",

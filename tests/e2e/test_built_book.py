@@ -14,8 +14,10 @@ CHAPTERS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 
 def chapter_title(path) -> str:
+    """The chapter's title: the first cell's heading, below the label that links name it by."""
     first = json.loads(path.read_text())["cells"][0]
-    return "".join(first["source"]).splitlines()[0].removeprefix("# ").strip()
+    heading = next(line for line in "".join(first["source"]).splitlines() if line.startswith("# "))
+    return heading.removeprefix("# ").strip()
 
 
 def figures_expected(path) -> int:
