@@ -56,5 +56,15 @@ def test_pixel_noise():
 
 
 def test_the_sets_refuse_too_few_digits():
-    with pytest.raises(ValueError, match="the number of digits in x_train must be at least 26000, got 10"):
+    with pytest.raises(ValueError, match="the number of digits in x_train must be at least 30000, got 10"):
         nondigits.training_set(np.zeros((10, 28, 28), np.uint8), np.random.default_rng(0))
+
+
+def test_narrowed_digits_keep_their_height_and_lose_width():
+    bar = np.zeros((1, 28, 28), np.float32)
+    bar[0, 4:24, 4:24] = 1.0  # a 20 x 20 square
+    narrow = nondigits.narrowed(bar, np.random.default_rng(0), widths=(0.5, 0.5))[0]
+    rows, columns = np.nonzero(narrow > 0.5)
+    assert (rows.min(), rows.max()) == (4, 23)  # as tall as before
+    assert 9 <= columns.max() - columns.min() + 1 <= 11  # half as wide
+    assert abs(columns.mean() - 13.5) < 0.5  # about the middle column
