@@ -1,7 +1,7 @@
 """The digit detector on drawings it never saw, against the softmax's top probability.
 
-Both refuse a drawing whose score falls below a threshold that keeps 99 % of the validation
-digits (MNIST's 5,000 validation digits, as they are and recorded as the UCI digits were, and the
+Both refuse a drawing whose score falls below a threshold that keeps ``KEEP`` (98.5 %) of the
+validation digits (MNIST's 5,000 validation digits, as they are and recorded as the UCI digits were, and the
 validation writers' pen-written digits, both ways): the
 detector's score (``digitlib.detector``, trained by ``make detector``) or the shipped model's
 top probability.  A last column gives the top probability a fairer chance: its threshold set,
@@ -88,7 +88,7 @@ def main() -> None:
         ["drawings", "share", "count", "detector", "top probability", "top probability, matched"],
         rows,
         "Each column refuses a drawing whose score falls below a threshold. The thresholds of the "
-        f'"detector" and "top probability" columns keep {KEEP:.0%} of the validation digits; '
+        f'"detector" and "top probability" columns keep {KEEP:.1%} of the validation digits; '
         'that of "top probability, matched" keeps as many UCI digits as the detector. Targets: at '
         "least 80 % of the font letters refused, at least 97 % of the UCI digits kept; on the test "
         "writers (pen-written, each through the stroke and the pixel path), at least 95 % of the letters "
