@@ -63,7 +63,7 @@ CONDITIONS = {
 _FOLDER = "weights/comparisons"
 
 
-def test_sets() -> dict[str, tuple[np.ndarray, np.ndarray]]:
+def augmentation_sets() -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """The augmentation comparison's sets, as (model inputs, labels): MNIST's test digits
     clean and under each of :data:`CONDITIONS`, the UCI writers' digits, and the rare styles
     (the two pen styles read from their pixels, the others from their strokes, as the
@@ -135,7 +135,7 @@ COMPARISONS = {
         epochs=4,
         seeds=(0, 1),
         train_digits=None,
-        evaluation_sets=test_sets,
+        evaluation_sets=augmentation_sets,
     ),
     "designs": Comparison(
         recipes={
