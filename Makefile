@@ -50,14 +50,21 @@ web: node_modules/.package-lock.json  ## install ONNX Runtime Web for the pages'
 # Jupyter Book re-executes a chapter only when its code changes; a change in digitlib or in
 # the profile must re-execute them all, so the execution cache is keyed on both.
 # BOOK_OUT is where _build/ goes: the book itself in ./_build, the tests' quick build in _build/quick.
+# Chapters that `make notebooks` executed under nbval with the same key (in BOOK_OUT/executed)
+# join the cache first, so that `make test` runs each chapter once (tests/executed_chapters.py).
 BOOK_OUT ?= .
+DIGITLIB_KEY = $$(find digitlib -type f -not -path '*/__pycache__/*' | sort | xargs sha256sum | sha256sum)
 book: setup web  ## set everything up, then build the book into _build/html (full profile)
-	@key="$$(find digitlib -type f -not -path '*/__pycache__/*' | sort | xargs sha256sum | sha256sum) $${DIGITLIB_PROFILE:-full}"; \
-	cache="$(BOOK_OUT)/_build"; \
+	@key="$(DIGITLIB_KEY) $${DIGITLIB_PROFILE:-full}"; \
+	cache="$(BOOK_OUT)/_build"; executed="$(BOOK_OUT)/executed"; \
 	if [ "$$(cat $$cache/.cache-key 2>/dev/null)" != "$$key" ]; then \
 		echo "digitlib or the profile changed: clearing the execution cache in $$cache"; \
 		rm -rf $$cache/.jupyter_cache; mkdir -p $$cache; echo "$$key" > $$cache/.cache-key; \
-	fi
+	fi; \
+	if [ "$$(cat $$executed/.cache-key 2>/dev/null)" = "$$key" ]; then \
+		$(BIN)/python -m tests.executed_chapters $$executed $$cache/.jupyter_cache; \
+	fi; \
+	rm -rf $$executed
 	$(BIN)/jupyter-book build --warningiserror --nitpick --keep-going --path-output $(BOOK_OUT) .
 	@echo "The book is at $(BOOK_OUT)/_build/html/index.html"
 
@@ -85,8 +92,13 @@ browser:  ## install Debian's chromium when it is missing
 e2e: book-quick browser  ## the browser tests: JupyterLab, Voila, the built pages
 	$(BIN)/python -m pytest -p no:cacheprovider tests/e2e
 
+# The chapters nbval executed are kept for the quick book (`make book-quick`), keyed like its cache.
+EXECUTED := _build/quick/executed
 notebooks: $(VENV)/.installed  ## every chapter under nbval (quick profile)
-	$(TEST_ENV) $(BIN)/python -m pytest --nbval-lax --nbval-current-env --nbval-cell-timeout=600 -p no:cacheprovider notebooks
+	rm -rf $(EXECUTED)
+	$(TEST_ENV) EXECUTED_CHAPTERS=$(EXECUTED) $(BIN)/python -m pytest -p tests.executed_chapters \
+		--nbval-lax --nbval-current-env --nbval-cell-timeout=600 -p no:cacheprovider notebooks
+	@echo "$(DIGITLIB_KEY) quick" > $(EXECUTED)/.cache-key
 
 # Prints the course's numbers and saves them in benchmarks/results/ (the book's Results page).
 # benchmarks/suite_timings.py (make test and make book on a fresh clone) is left out: it takes an hour.
