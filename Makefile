@@ -50,13 +50,13 @@ web: node_modules/.package-lock.json  ## install ONNX Runtime Web for the pages'
 # Jupyter Book re-executes a chapter only when its code changes; a change in digitlib or in
 # the profile must re-execute them all, so the execution cache is keyed on both.
 # BOOK_OUT is where _build/ goes: the book itself in ./_build, the tests' quick build in _build/quick.
-# Chapters that `make notebooks` executed under nbval with the same key (in BOOK_OUT/executed)
+# Chapters that `make notebooks` executed under nbval with the same key (in BOOK_OUT/_build/executed)
 # join the cache first, so that `make test` runs each chapter once (tests/executed_chapters.py).
 BOOK_OUT ?= .
 DIGITLIB_KEY = $$(find digitlib -type f -not -path '*/__pycache__/*' | sort | xargs sha256sum | sha256sum)
 book: setup web  ## set everything up, then build the book into _build/html (full profile)
 	@key="$(DIGITLIB_KEY) $${DIGITLIB_PROFILE:-full}"; \
-	cache="$(BOOK_OUT)/_build"; executed="$(BOOK_OUT)/executed"; \
+	cache="$(BOOK_OUT)/_build"; executed="$(BOOK_OUT)/_build/executed"; \
 	if [ "$$(cat $$cache/.cache-key 2>/dev/null)" != "$$key" ]; then \
 		echo "digitlib or the profile changed: clearing the execution cache in $$cache"; \
 		rm -rf $$cache/.jupyter_cache; mkdir -p $$cache; echo "$$key" > $$cache/.cache-key; \
@@ -93,7 +93,7 @@ e2e: book-quick browser  ## the browser tests: JupyterLab, Voila, the built page
 	$(BIN)/python -m pytest -p no:cacheprovider tests/e2e
 
 # The chapters nbval executed are kept for the quick book (`make book-quick`), keyed like its cache.
-EXECUTED := _build/quick/executed
+EXECUTED := _build/quick/_build/executed
 notebooks: $(VENV)/.installed  ## every chapter under nbval (quick profile)
 	rm -rf $(EXECUTED)
 	$(TEST_ENV) EXECUTED_CHAPTERS=$(EXECUTED) $(BIN)/python -m pytest -p tests.executed_chapters \
