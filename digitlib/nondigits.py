@@ -17,11 +17,9 @@ import numpy as np
 from digitlib.made_drawings import jittered, slanted
 from digitlib.pen_inputs import CANVAS
 from digitlib.preprocess import Point, as_block_counts, canvas_to_mnist, strokes_to_mnist, to_model_input
+from digitlib.unipen import LETTERS  # the letters refused, defined with the pen letters shipped
 from digitlib.validation import check_array, check_choice, check_scalar
 
-#: Letters nobody fairly reads as a digit, upper and lower case (B, G, I, O, S, Z, b, g,
-#: l, o, q, s, z look like digits in many hands, so they are neither rejected nor learnt).
-LETTERS = "ACEFHKMNPRUVWXacefhkmnpruvwx"
 DIGITS = "0123456789"
 
 #: Hershey's stroke fonts (from the Hershey-Fonts package): the detector learns from the

@@ -1,7 +1,7 @@
 """Real pen-written digits and letters, by people who never wrote for MNIST (UNIPEN).
 
 The course ships part of UNIPEN train_r01_v07 as package data (``digitlib/pen_data/``): every
-isolated digit of 173 people, and their letters of :data:`digitlib.nondigits.LETTERS` (the ones
+isolated digit of 173 people, and their letters of :data:`LETTERS` (the ones
 that cannot fairly be read as digits), each as the pen's trajectory.  It is CC BY 4.0; the
 credit is in ``digitlib/pen_data/README.md`` and :data:`CREDIT`.
 
@@ -27,6 +27,11 @@ import numpy as np
 
 from digitlib.validation import check_choice, check_scalar
 
+#: Letters nobody fairly reads as a digit, upper and lower case (B, G, I, O, S, Z, b, g,
+#: l, o, q, s, z look like digits in many hands, so they are neither rejected nor learnt):
+#: the pen letters the package ships, and the letters the digit detector learns to refuse
+#: (:mod:`digitlib.nondigits` uses them).
+LETTERS = "ACEFHKMNPRUVWXacefhkmnpruvwx"
 #: The sides of the split, in the order a project uses them.
 SPLITS = ("train", "validation", "test")
 #: Writers are dealt in blocks of this many of similar size (see :func:`split_writers`) ...
@@ -241,8 +246,6 @@ def write_pen_data(source: Path, output: Path, letters: str) -> dict[str, np.nda
 def main(argv: list[str] | None = None) -> int:
     """Command line: write the package's pen data from UNIPEN's arrays and print the hashes
     to record in ``ARRAY_SHA256``, and how the split came out."""
-    from digitlib.nondigits import LETTERS
-
     parser = argparse.ArgumentParser(prog="python -m digitlib.unipen", description=main.__doc__)
     parser.add_argument(
         "--source", type=Path, required=True, help="folder with unipen_digits.npz and unipen_letters.npz"

@@ -1,10 +1,10 @@
 import numpy as np
 import pytest
 
-from digitlib.nondigits import LETTERS
 from digitlib.unipen import (
     ARRAY_SHA256,
     LARGE_WRITER,
+    LETTERS,
     SPLITS,
     load_pen_characters,
     pen_data_path,
