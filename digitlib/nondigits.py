@@ -170,8 +170,7 @@ def pixel_noise(count: int, rng: np.random.Generator) -> np.ndarray:
 
 def narrowed(images: np.ndarray, rng: np.random.Generator, *, widths=(1 / 3, 2 / 3)) -> np.ndarray:
     """``images`` (N, 28, 28) squeezed sideways about their middle column, each to a random
-    share ``widths`` of its width: digits written narrow, as people write them when they are
-    short of room (MNIST scaled every digit's longest side to 20 pixels, so it has few)."""
+    share ``widths`` of its width: digits written narrow, of which MNIST has few."""
     from scipy import ndimage
 
     images = check_array(images, name="images", shape=(None, 28, 28))
