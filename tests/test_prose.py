@@ -63,6 +63,7 @@ ALLOWED: dict[str, dict[str, str]] = {
         "80 %": "the course's target for letters refused",
         "95 %": "the course's target for the test writers' pen letters refused",
         "98 %": "the course's target for the test writers' pen digits kept",
+        "99 %": "the course's target for the kept pen digits read right",
     },
     "training": {
         "5 %": "the significance level the chapter calls clear (a setting)",
