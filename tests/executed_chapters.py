@@ -70,9 +70,10 @@ def add_to_cache(folder: Path, cache: Path) -> list[str]:
     returns their names."""
     from jupyter_cache import get_cache
 
+    executed = get_cache(str(cache))
     added = []
     for path in sorted(folder.glob("*.ipynb")):
-        get_cache(str(cache)).cache_notebook_file(str(path), check_validity=True, overwrite=True)
+        executed.cache_notebook_file(str(path), check_validity=True, overwrite=True)
         added.append(path.name)
     return added
 
