@@ -88,7 +88,9 @@ def training_split() -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, n
 
 def validation_set() -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """The validation split alone, the set that decisions are made on."""
-    return {"validation": training_split()[1]}
+    (x_train, y_train), _ = load_mnist()
+    _, (x_validation, y_validation) = split_validation(x_train, y_train)
+    return {"validation": (to_model_input(x_validation), y_validation)}
 
 
 @dataclass(frozen=True)
@@ -100,10 +102,6 @@ class Recipe:
     build: Callable[..., keras.Model]
     options: dict = field(default_factory=dict)
     learning_rate: float = 1e-3
-
-    def __str__(self) -> str:
-        options = "".join(f", {key}={value!r}" for key, value in self.options.items())
-        return f"{self.build.__name__}(seed=seed{options}), learning rate {self.learning_rate:g}"
 
 
 @dataclass(frozen=True)
@@ -122,6 +120,13 @@ class Comparison:
     evaluation_sets: Callable[[], dict[str, tuple[np.ndarray, np.ndarray]]]
     batch_size: int = 128
     decay: bool = False
+
+    def describe(self, name: str) -> str:
+        """How recipe ``name`` is built and trained, in one line."""
+        recipe = self.recipes[name]
+        options = "".join(f", {key}={value!r}" for key, value in recipe.options.items())
+        rate = "peak learning rate" if self.decay else "learning rate"
+        return f"{recipe.build.__name__}(seed=seed{options}), {rate} {recipe.learning_rate:g}"
 
 
 #: The learning rates of the ``learning-rate`` sweep, from 1e-4 to 1e-2 evenly on a log scale.
@@ -171,9 +176,16 @@ COMPARISONS = {
 }
 
 
-def train_recipes(comparison: Comparison, seed: int, *, epochs: int):
-    """Each recipe of ``comparison`` trained from ``seed``, same digits."""
-    train, validation = training_split()
+def train_recipes(
+    comparison: Comparison,
+    seed: int,
+    *,
+    epochs: int,
+    split: tuple,
+):
+    """Each recipe of ``comparison`` trained from ``seed``, same digits:
+    those of ``split``, :func:`training_split` made once for all seeds."""
+    train, validation = split
     train = tuple(part[: comparison.train_digits] for part in train)
     trained = {}
     batches = -(-len(train[0]) // comparison.batch_size)  # updates an epoch
@@ -257,9 +269,9 @@ def record_comparison(
     check_scalar(epochs, name="epochs", kind="integer", low=1)
     sets = comparison.evaluation_sets()
     arrays = {_key("labels", set_name): labels for set_name, (_, labels) in sets.items()}
-    runs = []
+    runs, split = [], training_split()
     for seed in seeds:
-        for recipe, trained in train_recipes(comparison, seed, epochs=epochs).items():
+        for recipe, trained in train_recipes(comparison, seed, epochs=epochs, split=split).items():
             model = trained.pop("model")
             for set_name, (inputs, _) in sets.items():
                 predicted = model.predict(inputs, batch_size=500, verbose=0).argmax(axis=1)

@@ -86,11 +86,12 @@ def test_a_recorded_comparison_reads_back_what_each_network_answered(tmp_path, m
     sets = {"clean": (labels[:, None].astype(np.float32), labels), "other": (labels[::-1, None] * 1.0, labels[::-1])}
     stand_in = Comparison({}, epochs=3, seeds=(0, 1), train_digits=None, evaluation_sets=lambda: sets)
 
-    def train_recipes(comparison, seed, *, epochs):
+    def train_recipes(comparison, seed, *, epochs, split):
         trained = {"val_accuracy": [0.5] * epochs, "minutes": 0.1}
         return {"plain": {"model": _Answers(2 + seed), **trained}, "augmented": {"model": _Answers(5), **trained}}
 
     monkeypatch.setattr(comparisons, "train_recipes", train_recipes)
+    monkeypatch.setattr(comparisons, "training_split", lambda: "MNIST")
     recorded = comparisons.record_comparison(
         "augmentation", stand_in, seeds=[0, 1], epochs=3, folder=tmp_path, command="made here"
     )
@@ -99,6 +100,13 @@ def test_a_recorded_comparison_reads_back_what_each_network_answered(tmp_path, m
     assert recorded.accuracy("plain", 1, "clean") == pytest.approx(1 - 7 / 20)
     assert recorded.right("augmented", 1, "other").mean() == pytest.approx(1 - 4 / 20)
     assert recorded.runs[0] == {"recipe": "plain", "seed": 0, "weights": 7, "val_accuracy": [0.5] * 3, "minutes": 0.1}
+
+
+def test_a_recipe_says_whether_its_rate_is_constant_or_a_schedules_peak():
+    augmented = COMPARISONS["augmentation"].describe("augmented")
+    assert augmented == "build_baseline(seed=seed, augment=True), learning rate 0.001"
+    shipped = COMPARISONS["designs"].describe("as shipped")
+    assert shipped == "build_enhanced(seed=seed, augment=False), peak learning rate 0.002"
 
 
 def test_a_comparison_needs_at_least_one_epoch(tmp_path):
@@ -127,7 +135,7 @@ def test_a_decaying_comparison_trains_on_the_shipped_schedule(monkeypatch):
 
     monkeypatch.setattr(comparisons, "fit", fit)
     designs = COMPARISONS["designs"]
-    trained = comparisons.train_recipes(designs, 0, epochs=2)
+    trained = comparisons.train_recipes(designs, 0, epochs=2, split=comparisons.training_split())
     assert list(trained) == list(designs.recipes) and trained["as shipped"]["minutes"] == pytest.approx(0.2)
     digits, batch_size, schedule = seen[0]
     assert (digits, batch_size) == (designs.train_digits, designs.batch_size)
