@@ -8,7 +8,7 @@ only, on 2 cores that other jobs shared, so at most these on 2 idle cores)::
 
     python -m digitlib.comparisons augmentation    # 21 minutes
     python -m digitlib.comparisons designs         # 8 minutes
-    python -m digitlib.comparisons regularization  # 11 minutes
+    python -m digitlib.comparisons regularization  # 7 minutes
     python -m digitlib.comparisons learning-rate   # 7 minutes
 
 * ``augmentation`` (chapter "Data augmentation"): the original demo's network trained plain and with
@@ -21,7 +21,9 @@ only, on 2 cores that other jobs shared, so at most these on 2 idle cores)::
 * ``learning-rate`` (chapter "Training the network"): the baseline trained with five constant
   learning rates, judged on the validation split.
 
-The command writes ``NAME.npz`` (each network's predicted digits, as ``uint8``) and
+The command writes ``NAME.npz`` (each network's predicted digits, as ``uint8``; for a comparison
+with ``confidences``, also each digit's cross-entropy and the network's top probability, as
+``float16``) and
 ``NAME.run.json`` (the command, each network's validation accuracy per epoch, minutes and
 weights) into ``digitlib/weights/comparisons/``; :func:`recorded_comparison` reads them back.
 """
@@ -111,7 +113,8 @@ class Comparison:
     batches of ``batch_size``, and judged on every set that ``evaluation_sets()`` returns.
     ``decay``: each recipe's learning rate is the peak of the shipped recipe's schedule (one
     epoch of warm-up, then cosine decay, :func:`digitlib.train.cosine_schedule`) instead of
-    a constant."""
+    a constant.  ``confidences``: the record keeps how sure each network was of every digit,
+    not only what it answered (:meth:`RecordedComparison.cross_entropy`)."""
 
     recipes: dict[str, Recipe]
     epochs: int
@@ -120,6 +123,7 @@ class Comparison:
     evaluation_sets: Callable[[], dict[str, tuple[np.ndarray, np.ndarray]]]
     batch_size: int = 128
     decay: bool = False
+    confidences: bool = False
 
     def describe(self, name: str) -> str:
         """How recipe ``name`` is built and trained, in one line."""
@@ -165,6 +169,7 @@ COMPARISONS = {
         seeds=(0, 1, 2),
         train_digits=1_000,
         evaluation_sets=validation_set,
+        confidences=True,  # the chapter compares the networks' cross-entropy too
     ),
     "learning-rate": Comparison(
         recipes={f"{rate:g}": Recipe(build_baseline, learning_rate=rate) for rate in LEARNING_RATES},
@@ -213,13 +218,17 @@ def train_recipes(
 class RecordedComparison:
     """A recorded comparison: ``predictions[recipe, seed][set]`` is what that network
     answered on each digit of the set, ``labels[set]`` the right answers, and ``runs`` each
-    network's validation accuracy per epoch, minutes and weights, with the command."""
+    network's validation accuracy per epoch, minutes and weights, with the command.  For a
+    comparison with ``confidences``, ``losses`` and ``top`` hold, in the same way, each
+    digit's cross-entropy and the network's highest probability; otherwise they are empty."""
 
     predictions: dict[tuple[str, int], dict[str, np.ndarray]]
     labels: dict[str, np.ndarray]
     runs: list[dict]
     command: str
     epochs: int
+    losses: dict[tuple[str, int], dict[str, np.ndarray]] = field(default_factory=dict)
+    top: dict[tuple[str, int], dict[str, np.ndarray]] = field(default_factory=dict)
 
     def right(self, recipe: str, seed: int, name: str) -> np.ndarray:
         """Which digits of set ``name`` the network ``(recipe, seed)`` read right."""
@@ -228,6 +237,15 @@ class RecordedComparison:
     def accuracy(self, recipe: str, seed: int, name: str) -> float:
         """The share of set ``name`` that the network ``(recipe, seed)`` read right."""
         return float(self.right(recipe, seed, name).mean())
+
+    def cross_entropy(self, recipe: str, seed: int, name: str) -> float:
+        """The network's mean cross-entropy on set ``name`` (no L2 term: only the answers)."""
+        return float(self.losses[recipe, seed][name].astype(np.float64).mean())
+
+    def confidence_when_wrong(self, recipe: str, seed: int, name: str) -> float:
+        """The network's mean highest probability on the digits of ``name`` it misread."""
+        wrong = ~self.right(recipe, seed, name)
+        return float(self.top[recipe, seed][name][wrong].astype(np.float64).mean())
 
     @property
     def seeds(self) -> list[int]:
@@ -243,6 +261,13 @@ def _key(*parts) -> str:
     return "|".join(str(part) for part in parts)
 
 
+#: What a record keeps of each network on each set, and its key's last part: what it
+#: answered (no suffix), each digit's cross-entropy and its highest probability.
+_KINDS = {"predictions": (), "losses": ("cross-entropy",), "top": ("top probability",)}
+#: Probabilities are clipped to at least this before the cross-entropy, as Keras' loss does.
+_EPSILON = 1e-7
+
+
 def _default_folder() -> Path:
     return Path(str(resources.files("digitlib") / _FOLDER))
 
@@ -252,13 +277,19 @@ def recorded_comparison(name: str, folder: Path | None = None) -> RecordedCompar
     check_choice(name, name="the comparison", choices=COMPARISONS)
     folder = _default_folder() if folder is None else Path(folder)
     record = json.loads((folder / f"{name}.run.json").read_text())
+    sets = record["sets"]
     with np.load(folder / f"{name}.npz", allow_pickle=False) as arrays:
-        labels = {name: arrays[_key("labels", name)] for name in record["sets"]}
-        predictions = {}
+        labels = {name: arrays[_key("labels", name)] for name in sets}
+        kept = {"predictions": {}, "losses": {}, "top": {}}
         for run in record["runs"]:
             network = run["recipe"], run["seed"]
-            predictions[network] = {name: arrays[_key(*network, name)] for name in record["sets"]}
-    return RecordedComparison(predictions, labels, record["runs"], record["command"], record["epochs"])
+            for kind, found in kept.items():
+                keys = {name: _key(*network, name, *_KINDS[kind]) for name in sets}
+                if all(key in arrays.files for key in keys.values()):
+                    found[network] = {name: arrays[key] for name, key in keys.items()}
+    return RecordedComparison(
+        labels=labels, runs=record["runs"], command=record["command"], epochs=record["epochs"], **kept
+    )
 
 
 def record_comparison(
@@ -273,9 +304,15 @@ def record_comparison(
     for seed in seeds:
         for recipe, trained in train_recipes(comparison, seed, epochs=epochs, split=split).items():
             model = trained.pop("model")
-            for set_name, (inputs, _) in sets.items():
-                predicted = model.predict(inputs, batch_size=500, verbose=0).argmax(axis=1)
-                arrays[_key(recipe, seed, set_name)] = predicted.astype(np.uint8)
+            for set_name, (inputs, labels) in sets.items():
+                probabilities = model.predict(inputs, batch_size=500, verbose=0)
+                arrays[_key(recipe, seed, set_name)] = probabilities.argmax(axis=1).astype(np.uint8)
+                if comparison.confidences:
+                    of_the_right = probabilities[np.arange(len(labels)), labels]
+                    losses = -np.log(np.clip(of_the_right, _EPSILON, 1.0))
+                    arrays[_key(recipe, seed, set_name, *_KINDS["losses"])] = losses.astype(np.float16)
+                    top = probabilities.max(axis=1).astype(np.float16)
+                    arrays[_key(recipe, seed, set_name, *_KINDS["top"])] = top
             trained["val_accuracy"] = [float(a) for a in trained["val_accuracy"]]
             runs.append({"recipe": recipe, "seed": seed, "weights": model.count_params(), **trained})
             last = trained["val_accuracy"][-1]

@@ -84,7 +84,7 @@ class _Answers:
 def test_a_recorded_comparison_reads_back_what_each_network_answered(tmp_path, monkeypatch):
     labels = np.arange(20) % 10
     sets = {"clean": (labels[:, None].astype(np.float32), labels), "other": (labels[::-1, None] * 1.0, labels[::-1])}
-    stand_in = Comparison({}, epochs=3, seeds=(0, 1), train_digits=None, evaluation_sets=lambda: sets)
+    stand_in = Comparison({}, epochs=3, seeds=(0, 1), train_digits=None, evaluation_sets=lambda: sets, confidences=True)
 
     def train_recipes(comparison, seed, *, epochs, split):
         trained = {"val_accuracy": [0.5] * epochs, "minutes": 0.1}
@@ -100,6 +100,25 @@ def test_a_recorded_comparison_reads_back_what_each_network_answered(tmp_path, m
     assert recorded.accuracy("plain", 1, "clean") == pytest.approx(1 - 7 / 20)
     assert recorded.right("augmented", 1, "other").mean() == pytest.approx(1 - 4 / 20)
     assert recorded.runs[0] == {"recipe": "plain", "seed": 0, "weights": 7, "val_accuracy": [0.5] * 3, "minutes": 0.1}
+    # sure of every answer: a right one costs nothing, a wrong one -log of Keras' epsilon
+    assert recorded.cross_entropy("plain", 0, "clean") == pytest.approx(0.5 * -np.log(1e-7), rel=1e-3)
+    assert recorded.cross_entropy("augmented", 0, "other") == pytest.approx(4 / 20 * -np.log(1e-7), rel=1e-3)
+    assert recorded.confidence_when_wrong("plain", 1, "other") == 1.0
+
+
+def test_a_comparison_without_confidences_keeps_only_the_answers():
+    assert not COMPARISONS["designs"].confidences and recorded_comparison("designs").losses == {}
+    regularization = recorded_comparison("regularization")
+    assert sorted(regularization.losses) == sorted(regularization.predictions) == sorted(regularization.top)
+    for network, losses in regularization.losses.items():
+        assert losses["validation"].dtype == np.float16 and (losses["validation"] >= 0).all()
+        # on a digit read right, the right digit's probability is the top one; on one read
+        # wrong, it is at most the top one
+        right = regularization.right(*network, "validation")
+        of_the_right = np.exp(-losses["validation"].astype(np.float64))
+        top = regularization.top[network]["validation"].astype(np.float64)
+        assert np.allclose(of_the_right[right], top[right], atol=2e-3)
+        assert (of_the_right[~right] <= top[~right] + 2e-3).all()
 
 
 def test_a_recipe_says_whether_its_rate_is_constant_or_a_schedules_peak():
