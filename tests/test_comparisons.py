@@ -100,7 +100,7 @@ def test_a_recorded_comparison_reads_back_what_each_network_answered(tmp_path, m
     assert recorded.accuracy("plain", 1, "clean") == pytest.approx(1 - 7 / 20)
     assert recorded.right("augmented", 1, "other").mean() == pytest.approx(1 - 4 / 20)
     assert recorded.runs[0] == {"recipe": "plain", "seed": 0, "weights": 7, "val_accuracy": [0.5] * 3, "minutes": 0.1}
-    # sure of every answer: a right one costs nothing, a wrong one -log of Keras' epsilon
+    # sure of every answer: a right one costs nothing, a wrong one -ln 1e-7 (the clip)
     assert recorded.cross_entropy("plain", 0, "clean") == pytest.approx(0.5 * -np.log(1e-7), rel=1e-3)
     assert recorded.cross_entropy("augmented", 0, "other") == pytest.approx(4 / 20 * -np.log(1e-7), rel=1e-3)
     assert recorded.confidence_when_wrong("plain", 1, "other") == 1.0
