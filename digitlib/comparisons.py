@@ -230,9 +230,28 @@ class RecordedComparison:
     losses: dict[tuple[str, int], dict[str, np.ndarray]] = field(default_factory=dict)
     top: dict[tuple[str, int], dict[str, np.ndarray]] = field(default_factory=dict)
 
+    def _kept(self, kind: str, recipe: str, seed: int, name: str) -> np.ndarray:
+        """What the record keeps of one kind (``"predictions"``, ``"losses"`` or ``"top"``)
+        for the network ``(recipe, seed)`` on set ``name``, or a ``ValueError`` that says why
+        it has none."""
+        check_choice(name, name="the set", choices=self.labels)
+        if (recipe, seed) not in self.predictions:
+            raise ValueError(
+                f"the record has no network ({recipe!r}, seed {seed}): it holds recipes "
+                f"{self.recipes} with seeds {self.seeds}"
+            )
+        kept = getattr(self, kind)
+        if (recipe, seed) not in kept:
+            what = {"losses": "cross-entropy", "top": "top probability"}[kind]
+            raise ValueError(
+                f"the record keeps no {what} for ({recipe!r}, seed {seed}): only a comparison "
+                "made with confidences=True keeps each digit's cross-entropy and top probability"
+            )
+        return kept[recipe, seed][name]
+
     def right(self, recipe: str, seed: int, name: str) -> np.ndarray:
         """Which digits of set ``name`` the network ``(recipe, seed)`` read right."""
-        return self.predictions[recipe, seed][name] == self.labels[name]
+        return self._kept("predictions", recipe, seed, name) == self.labels[name]
 
     def accuracy(self, recipe: str, seed: int, name: str) -> float:
         """The share of set ``name`` that the network ``(recipe, seed)`` read right."""
@@ -240,12 +259,12 @@ class RecordedComparison:
 
     def cross_entropy(self, recipe: str, seed: int, name: str) -> float:
         """The network's mean cross-entropy on set ``name`` (no L2 term: only the answers)."""
-        return float(self.losses[recipe, seed][name].astype(np.float64).mean())
+        return float(self._kept("losses", recipe, seed, name).astype(np.float64).mean())
 
     def confidence_when_wrong(self, recipe: str, seed: int, name: str) -> float:
         """The network's mean highest probability on the digits of ``name`` it misread."""
         wrong = ~self.right(recipe, seed, name)
-        return float(self.top[recipe, seed][name][wrong].astype(np.float64).mean())
+        return float(self._kept("top", recipe, seed, name)[wrong].astype(np.float64).mean())
 
     @property
     def seeds(self) -> list[int]:

@@ -121,6 +121,18 @@ def test_a_comparison_without_confidences_keeps_only_the_answers():
         assert (of_the_right[~right] <= top[~right] + 2e-3).all()
 
 
+def test_a_record_says_what_it_does_not_keep():
+    designs = recorded_comparison("designs")
+    with pytest.raises(ValueError, match="keeps no cross-entropy for .'as shipped', seed 0.: only a comparison"):
+        designs.cross_entropy("as shipped", 0, "validation")
+    with pytest.raises(ValueError, match="keeps no top probability"):
+        designs.confidence_when_wrong("as shipped", 0, "validation")
+    with pytest.raises(ValueError, match=r"no network \('dropout', seed 0\): it holds recipes \["):
+        designs.accuracy("dropout", 0, "validation")
+    with pytest.raises(ValueError, match="the set must be one of 'validation'"):
+        designs.right("as shipped", 0, "test")
+
+
 def test_a_recipe_says_whether_its_rate_is_constant_or_a_schedules_peak():
     augmented = COMPARISONS["augmentation"].describe("augmented")
     assert augmented == "build_baseline(seed=seed, augment=True), learning rate 0.001"
