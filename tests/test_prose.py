@@ -291,3 +291,18 @@ def test_readme_numbers_come_from_the_records():
         if number not in README_ALLOWED and not any(form in records for form in forms if form):
             missing.append(number)
     assert not missing, f"README.md quotes numbers no benchmark result or run record holds: {missing}"
+
+
+def test_readme_table_of_test_writers_is_the_benchmarks():
+    result = json.loads((ROOT / "benchmarks" / "results" / "pen_writers_table.json").read_text())
+    columns = result["columns"]
+    wanted = [
+        [str(row[columns.index(name)]) for name in ("writer", "digits", "wrong (strokes)", "wrong (pixels)")]
+        + [row[columns.index("served both ways")]]
+        for row in result["rows"]
+    ]
+    readme = (ROOT / "README.md").read_text()
+    start = readme.index("| test writer (10 or more digits) |")
+    lines = readme[start:].split("\n\n")[0].splitlines()[2:]
+    shown = [[cell.strip() for cell in line.strip("|").split("|")] for line in lines]
+    assert shown == wanted, "README.md's table of test writers differs from benchmarks/results/pen_writers_table.json"
