@@ -107,6 +107,7 @@ MNIST_ONLY := "MNIST only=digitlib/weights/digit_cnn_mnist.weights.h5"
 bench: setup book-quick  ## print the course's benchmark numbers (into benchmarks/results/)
 	$(BIN)/python benchmarks/accuracy.py
 	$(BIN)/python benchmarks/pen_writers.py --compare $(MNIST_ONLY)
+	$(BIN)/python benchmarks/validation_writers.py
 	$(BIN)/python benchmarks/handwriting.py --compare $(MNIST_ONLY)
 	$(BIN)/python benchmarks/training.py
 	$(BIN)/python benchmarks/pad_latency.py
