@@ -41,12 +41,12 @@ def main() -> None:
                 ", ".join(f"{writer} {count}" for writer, count in by_writer),
                 f"{run['pen_test'][path]['accuracy']:.2%}",
             ])  # fmt: skip
-    columns = ["run", "seed", "path", "misses", "pieces (a line or a dot, not a 1)", "other misses",
-               "right, pieces aside", "writers of the other misses", "test writers right (measured once)"]  # fmt: skip
+    columns = ["run", "seed", "path", "misses", "pieces", "others", "right, pieces aside", "writers of the others",
+               "test writers right"]  # fmt: skip
     notes = (
         f"The {len(digits):,} digits of the {len(set(digits.writers))} validation writers, {int(cut.sum())} of "
         f"them pieces (only a line or a dot, labelled other than 1); 99 % of the other {int((~cut).sum()):,} "
-        f"allows {int(0.01 * (~cut).sum())} misses. The last column is what each run read right of the "
+        f"allows {int(0.01 * (~cut).sum())} misses. The last column is what each run read right, measured once, of the "
         f"{len(test):,} test writers' digits ({int(pieces(test).sum())} of them pieces), as its record holds "
         "it. From the runs' records (digitlib.train.pen_comparison_runs), made by the commands they hold."
     )
